@@ -1,0 +1,37 @@
+# Two commands do everything on a fresh machine with only Python:
+#   make demo   install, generate the bundled example services, run their contract tests
+#   make test   install with test extras, run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_SPECS := petstore showcase
+
+.PHONY: demo test install clean lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@rm -rf build/demo
+	@for spec in $(DEMO_SPECS); do \
+		$(BIN)/contractgen generate specs/$$spec.yaml --out build/demo/$$spec --package $$spec || exit 1; \
+	done
+	@$(BIN)/python bench/../scripts/demo_summary.py build/demo $(DEMO_SPECS)
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf build dist $(VENV)

@@ -1,0 +1,62 @@
+"""The only ways contract text may enter generated Python: as a literal, a docstring or a comment.
+
+Each function returns text that Python parses back to exactly the input value (literals) or that
+cannot end the construct it sits in (docstrings, comments). Identifiers come from `ir.names`.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from typing import Any
+
+_DOCSTRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\r": "\\r", "\t": "    "}
+
+
+class UnsafeValueError(ValueError):
+    """A contract value that has no safe Python spelling (NaN, infinity, non-JSON types)."""
+
+
+def python_literal(value: Any) -> str:
+    """A Python expression that evaluates to the JSON-like `value` and does nothing else."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise UnsafeValueError(f"{value!r} has no JSON meaning")
+        return repr(value)
+    if isinstance(value, str):
+        return _string_literal(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(python_literal(item) for item in value) + "]"
+    if isinstance(value, dict):
+        items = (f"{_string_literal(str(key))}: {python_literal(item)}" for key, item in value.items())
+        return "{" + ", ".join(items) + "}"
+    raise UnsafeValueError(f"values of type {type(value).__name__} cannot appear in generated code")
+
+
+def _string_literal(text: str) -> str:
+    """`repr` of a str is always a valid, inert literal; non-printables come out as escapes."""
+    return repr(str(text))
+
+
+def docstring_text(text: str) -> str:
+    """Text safe inside a `\"\"\"...\"\"\"` docstring: no quote can close it, no escape can run."""
+    escaped = "".join(_DOCSTRING_ESCAPES.get(char, char) if char.isprintable() or char == "\n" else
+                      f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+                      for char in str(text).strip())
+    return escaped
+
+
+def comment_text(text: str) -> str:
+    """One line of text safe after `#`: newlines and carriage returns become spaces."""
+    return " ".join(str(text).split())
+
+
+def checked_identifier(name: str) -> str:
+    """Refuse to print anything that is not already a clean identifier (a bug in a target)."""
+    if not (isinstance(name, str) and name.isidentifier() and name.isascii() and not keyword.iskeyword(name)):
+        raise UnsafeValueError(f"{name!r} is not a clean Python identifier; it must come from ir.names")
+    return name

@@ -1,0 +1,26 @@
+"""Formatting generated Python with black's API, so output is stable and reviewable."""
+
+from __future__ import annotations
+
+import black
+
+from generator.plan import FileSpec
+
+_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+
+
+class FormattingError(Exception):
+    """Generated code that black cannot parse: a bug in a target or template, never user input."""
+
+
+def format_python(files: list[FileSpec]) -> list[FileSpec]:
+    formatted: list[FileSpec] = []
+    for spec in files:
+        if spec.path.endswith(".py") and spec.content.strip():
+            try:
+                content = black.format_str(spec.content, mode=_MODE)
+            except black.InvalidInput as error:
+                raise FormattingError(f"{spec.path}: generated code does not parse: {error}") from error
+            spec = FileSpec(spec.path, content, spec.owner)
+        formatted.append(spec)
+    return formatted

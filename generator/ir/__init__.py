@@ -1,0 +1,1 @@
+"""Protocol-neutral intermediate representation of a contract."""

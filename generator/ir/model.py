@@ -1,0 +1,213 @@
+"""The contract as frozen data: services, operations and their protocol bindings.
+
+One `Contract` per generation run. Operations are protocol-neutral (name, docs, security); what
+only HTTP knows lives in `HttpBinding`. GraphQL and gRPC bindings join as those readers land.
+Values that came from the contract (docs, defaults, examples) are kept raw here and escaped only
+by the renderer's filters.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.ir.names import ClassName, PythonIdentifier
+from generator.ir.types import TypeRef
+
+JsonValue = Any
+"""A value parsed from JSON/YAML (dict, list, str, int, float, bool, None)."""
+
+
+class ParamLocation(enum.Enum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One validation keyword carried to the framework (`ge`, `max_length`, `pattern`...)."""
+
+    keyword: str
+    value: JsonValue
+
+
+@dataclass(frozen=True)
+class Param:
+    wire_name: str
+    name: PythonIdentifier
+    location: ParamLocation
+    type: TypeRef
+    required: bool
+    doc: str = ""
+    has_default: bool = False
+    default: JsonValue = None
+    constraints: tuple[Constraint, ...] = ()
+    deprecated: bool = False
+
+
+class BodyKind(enum.Enum):
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    BINARY = "binary"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a form or multipart body; files arrive as uploads, not strings."""
+
+    wire_name: str
+    name: PythonIdentifier
+    type: TypeRef
+    required: bool
+    is_file: bool
+    is_list: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    media_type: str
+    kind: BodyKind
+    required: bool
+    type: TypeRef | None = None
+    fields: tuple[FormField, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class ResponseHeader:
+    wire_name: str
+    type: TypeRef
+    required: bool
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One declared response. `status` is as written: `200`, `4XX` or `default`."""
+
+    status: str
+    doc: str
+    media_type: str | None = None
+    type: TypeRef | None = None
+    headers: tuple[ResponseHeader, ...] = ()
+    example: JsonValue = None
+    has_example: bool = False
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+
+@dataclass(frozen=True)
+class HttpBinding:
+    method: str
+    path: str
+    params: tuple[Param, ...]
+    request_body: RequestBody | None
+    responses: tuple[Response, ...]
+
+
+class SecurityKind(enum.Enum):
+    API_KEY = "apiKey"
+    HTTP_BASIC = "basic"
+    HTTP_BEARER = "bearer"
+    OAUTH2 = "oauth2"
+    OPENID_CONNECT = "openIdConnect"
+
+
+@dataclass(frozen=True)
+class OAuthFlow:
+    flow: str
+    token_url: str = ""
+    authorization_url: str = ""
+    refresh_url: str = ""
+    scopes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A `components.securitySchemes` entry; `key` is its name in the contract."""
+
+    key: str
+    name: PythonIdentifier
+    kind: SecurityKind
+    doc: str = ""
+    location: ParamLocation | None = None
+    param_name: str = ""
+    bearer_format: str = ""
+    flows: tuple[OAuthFlow, ...] = ()
+    openid_connect_url: str = ""
+
+
+@dataclass(frozen=True)
+class SecurityUse:
+    scheme: str
+    scopes: tuple[str, ...] = ()
+
+
+SecurityRequirement = tuple[SecurityUse, ...]
+"""All of these schemes together (AND)."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One callable thing. `security` lists alternatives (OR); an empty alternative means anonymous."""
+
+    name: PythonIdentifier
+    operation_id: str
+    summary: str
+    doc: str
+    tags: tuple[str, ...]
+    deprecated: bool
+    security: tuple[SecurityRequirement, ...]
+    http: HttpBinding
+
+    @property
+    def requires_auth(self) -> bool:
+        return bool(self.security) and all(requirement for requirement in self.security)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: ClassName
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class ModelModule:
+    """Generated pydantic models: the module source and the class given to each schema `$ref`."""
+
+    source: str
+    class_names: tuple[tuple[str, ClassName], ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Contract:
+    protocol: str
+    title: str
+    version: str
+    description: str
+    sources: tuple[SourceFile, ...]
+    services: tuple[Service, ...]
+    models: ModelModule
+    security_schemes: tuple[SecurityScheme, ...] = ()
+    document_json: str = ""
+    tags: tuple[tuple[str, str], ...] = field(default=())
+
+    def scheme(self, key: str) -> SecurityScheme:
+        for candidate in self.security_schemes:
+            if candidate.key == key:
+                return candidate
+        raise KeyError(key)

@@ -1,0 +1,134 @@
+"""load → lower → validate → plan → render → format → emit, for one generation job."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.diagnostics import ContractError, DiagnosticSink, Location
+from generator.emit import CheckReport, EmitReport, check, emit
+from generator.format import format_python
+from generator.ir.model import Contract
+from generator.ir.names import package_name
+from generator.plan import FileSpec
+from generator.readers.openapi import read_openapi
+from generator.targets import project
+from generator.targets.options import TargetOptions
+from generator.targets.registry import TARGETS, default_targets
+
+OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
+GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
+PROTO_SUFFIXES = (".proto",)
+
+
+@dataclass(frozen=True)
+class Job:
+    contracts: tuple[Path, ...]
+    out_dir: Path
+    targets: tuple[str, ...] = ()
+    package: str | None = None
+
+
+def protocol_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in OPENAPI_SUFFIXES:
+        return "openapi"
+    if suffix in GRAPHQL_SUFFIXES:
+        return "graphql"
+    if suffix in PROTO_SUFFIXES:
+        return "proto"
+    return "unknown"
+
+
+def read_contract(paths: Sequence[Path], sink: DiagnosticSink) -> Contract:
+    """Read and validate the contract; raises `ContractError` with every error found."""
+    if not paths:
+        sink.error("cli.no-contract", "no contract file given")
+        sink.raise_if_errors()
+    protocols = {protocol_of(path) for path in paths}
+    for path in paths:
+        if not path.is_file():
+            sink.error("cli.missing-file", "contract file not found", Location(str(path)))
+    sink.raise_if_errors()
+    if protocols != {"openapi"}:
+        protocol = ", ".join(sorted(protocols))
+        sink.error(
+            "cli.unsupported-protocol",
+            f"contracts of kind {protocol} are not supported yet (OpenAPI .yaml/.yml/.json are)",
+            Location(str(paths[0])),
+        )
+        sink.raise_if_errors()
+    if len(paths) > 1:
+        sink.error("cli.too-many-contracts", "give one OpenAPI root file; it may $ref others", Location(str(paths[1])))
+        sink.raise_if_errors()
+    contract = read_openapi(paths[0], sink)
+    sink.raise_if_errors()
+    assert contract is not None
+    return contract
+
+
+def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSink) -> tuple[str, ...]:
+    chosen = tuple(requested) or default_targets(protocol)
+    for name in chosen:
+        target = TARGETS.get(name)
+        if target is None:
+            sink.error("cli.unknown-target", f"unknown target {name!r}; known: {', '.join(sorted(TARGETS))}")
+        elif target.protocol != protocol:
+            sink.error("cli.target-protocol", f"target {name!r} needs a {target.protocol} contract, not {protocol}")
+    sink.raise_if_errors()
+    closed = list(chosen)
+    for name in chosen:
+        closed.extend(required for required in TARGETS[name].requires if required not in closed)
+    return tuple(sorted(set(closed), key=list(TARGETS).index))
+
+
+def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], TargetOptions]:
+    contract = read_contract(job.contracts, sink)
+    targets = resolve_targets(job.targets, contract.protocol, sink)
+    options = TargetOptions(
+        package=package_name(job.package or contract.title),
+        contract_file_name=job.contracts[0].name,
+        targets=targets,
+    )
+    if job.package is not None and job.package != options.package:
+        sink.error("cli.bad-package", f"{job.package!r} is not a valid package name; try {options.package!r}")
+        sink.raise_if_errors()
+    files: list[FileSpec] = []
+    for name in targets:
+        files.extend(TARGETS[name].plan(contract, options))
+    dependencies = [dep for name in targets for dep in TARGETS[name].dependencies]
+    test_dependencies = [dep for name in targets for dep in TARGETS[name].test_dependencies]
+    files.extend(project.plan(contract, options, dependencies, test_dependencies))
+    return contract, format_python(files), options
+
+
+def _inputs(contract: Contract) -> dict[str, str]:
+    return {Path(source.path).name: source.sha256 for source in contract.sources}
+
+
+def generate(job: Job, sink: DiagnosticSink, *, force: bool = False) -> EmitReport:
+    contract, files, options = plan_job(job, sink)
+    return emit(
+        files,
+        job.out_dir,
+        force=force,
+        inputs=_inputs(contract),
+        options={"package": options.package, "targets": list(options.targets)},
+    )
+
+
+def check_job(job: Job, sink: DiagnosticSink) -> CheckReport:
+    _, files, _ = plan_job(job, sink)
+    return check(files, job.out_dir)
+
+
+def contract_digest(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+__all__ = ["ContractError", "Job", "check_job", "generate", "plan_job", "read_contract"]

@@ -1,0 +1,1 @@
+"""Contract readers: the only code that knows a contract format (see ARCHITECTURE.md, section 1)."""

@@ -1,0 +1,412 @@
+"""OpenAPI 3.0/3.1 → Contract IR.
+
+`openapi_document` turns files into one validated, bundled document; this module walks its
+operations (OpenAPI 3.1 §4.8.10), hoists inline schemas that need classes, has the model generator
+make the classes, and binds every type reference to the class it got.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import DiagnosticSink
+from generator.ir.model import (
+    BodyKind,
+    Constraint,
+    Contract,
+    FormField,
+    HttpBinding,
+    Operation,
+    Param,
+    ParamLocation,
+    RequestBody,
+    Response,
+    ResponseHeader,
+    SecurityScheme,
+    Service,
+    SourceFile,
+)
+from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
+from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.readers.openapi_document import OpenAPIDocument, load_openapi
+from generator.readers.openapi_examples import ExampleMaker
+from generator.readers.openapi_models import generate_models
+from generator.readers.openapi_schemas import SchemaLowering, split_nullable
+from generator.readers.openapi_security import lower_requirements, lower_security_schemes
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_IGNORED_HEADERS = {"accept", "content-type", "authorization"}
+_PARAM_NAMES_RESERVED = ("self", "auth", "body", "request", "response", "result", "service")
+_CONSTRAINT_KEYWORDS = {
+    "minimum": "ge",
+    "maximum": "le",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "pattern": "pattern",
+    "minItems": "min_length",
+    "maxItems": "max_length",
+}
+
+
+def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
+    """Read, validate and lower one OpenAPI contract; `None` (with errors in `sink`) if it is broken."""
+    loaded = load_openapi(path, sink)
+    if loaded is None or sink.has_errors:
+        return None
+    return _Lowerer(loaded, sink).contract()
+
+
+def _pointer(*tokens: str) -> str:
+    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+class _Lowerer:
+    def __init__(self, loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
+        self.loaded = loaded
+        self.sink = sink
+        self.document: dict[str, Any] = copy.deepcopy(loaded.document)
+        self.schemas = SchemaLowering(self.document)
+        self.examples = ExampleMaker(self.document, self.schemas.resolve)
+
+    def contract(self) -> Contract | None:
+        info = self.document.get("info", {})
+        components = self.document.get("components", {})
+        schemes = lower_security_schemes(
+            components.get("securitySchemes", {}), self.sink, self.loaded.locate
+        )
+        operations = self._operations(schemes)
+        models = generate_models(self.document)
+        class_names = dict(models.class_names)
+        bound = tuple(_bind(operation, class_names, self) for operation in operations)
+        if self.sink.has_errors:
+            return None
+        title = str(info.get("title", "Service"))
+        sources = tuple(
+            SourceFile(path=str(source), sha256=hashlib.sha256(source.read_bytes()).hexdigest())
+            for source in self.loaded.source_files
+        )
+        tags = tuple(
+            (str(tag.get("name")), str(tag.get("description", "")))
+            for tag in self.document.get("tags", [])
+            if isinstance(tag, dict)
+        )
+        return Contract(
+            protocol="openapi",
+            title=title,
+            version=str(info.get("version", "")),
+            description=str(info.get("description", "")),
+            sources=sources,
+            services=(Service(name=ClassName(title), operations=bound),),
+            models=models,
+            security_schemes=schemes,
+            document_json=json.dumps(self.loaded.document, indent=2, ensure_ascii=False) + "\n",
+            tags=tags,
+        )
+
+    def _operations(self, schemes: tuple[SecurityScheme, ...]) -> list[Operation]:
+        names = NameScope(["close", "shutdown", "startup"])
+        default_security = self.document.get("security", [])
+        operations: list[Operation] = []
+        for http_path, path_item in self.document.get("paths", {}).items():
+            if not isinstance(path_item, dict):
+                continue
+            path_item = self.schemas.resolve(path_item)
+            shared_params = path_item.get("parameters", [])
+            for method in HTTP_METHODS:
+                raw = path_item.get(method)
+                if not isinstance(raw, dict):
+                    continue
+                pointer = _pointer("paths", http_path, method)
+                operation_id = str(raw.get("operationId") or "")
+                name = PythonIdentifier(names.claim(snake_case(operation_id or f"{method} {http_path}")))
+                class_stem = ClassName(operation_id or f"{method} {http_path}")
+                params = self._params(shared_params, raw.get("parameters", []), class_stem, pointer)
+                if params is None:
+                    continue
+                security = lower_requirements(raw.get("security", default_security), schemes)
+                summary = str(raw.get("summary", ""))
+                description = str(raw.get("description", ""))
+                operations.append(
+                    Operation(
+                        name=name,
+                        operation_id=operation_id,
+                        summary=summary,
+                        doc=description,
+                        tags=tuple(str(tag) for tag in raw.get("tags", [])),
+                        deprecated=bool(raw.get("deprecated", False)),
+                        security=security,
+                        http=HttpBinding(
+                            method=method.upper(),
+                            path=http_path,
+                            params=params,
+                            request_body=self._request_body(raw.get("requestBody"), class_stem, pointer),
+                            responses=self._responses(raw.get("responses", {}), class_stem),
+                        ),
+                    )
+                )
+        return operations
+
+    def _params(
+        self, shared: list[Any], own: list[Any], class_stem: ClassName, pointer: str
+    ) -> tuple[Param, ...] | None:
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
+        for raw in [*shared, *own]:
+            resolved = self.schemas.resolve(raw)
+            if isinstance(resolved, dict) and "name" in resolved and "in" in resolved:
+                merged[(str(resolved["name"]), str(resolved["in"]))] = resolved
+        scope = NameScope(_PARAM_NAMES_RESERVED)
+        params: list[Param] = []
+        ordered = sorted(merged.values(), key=lambda item: not item.get("required", False))
+        for raw in ordered:
+            location = ParamLocation(raw["in"])
+            wire_name = str(raw["name"])
+            if location is ParamLocation.HEADER and wire_name.lower() in _IGNORED_HEADERS:
+                continue
+            schema = raw.get("schema")
+            if schema is None and isinstance(raw.get("content"), dict):
+                schema = next(iter(raw["content"].values()), {}).get("schema", {})
+            type_ref = self.schemas.lower(schema or {}, f"{class_stem} {wire_name}")
+            if not _fits_in_parameter(type_ref, self.schemas):
+                self.sink.warning(
+                    "openapi.unsupported-parameter",
+                    f"parameter {wire_name!r} ({location.value}) has an object schema, which is not "
+                    "supported in parameters yet; the operation is skipped",
+                    self.loaded.locate(pointer),
+                )
+                return None
+            resolved = self.schemas.resolve(schema or {})
+            _, core = split_nullable(resolved) if isinstance(resolved, dict) else (False, {})
+            required = bool(raw.get("required", False)) or location is ParamLocation.PATH
+            params.append(
+                Param(
+                    wire_name=wire_name,
+                    name=PythonIdentifier(scope.claim(snake_case(wire_name))),
+                    location=location,
+                    type=type_ref,
+                    required=required,
+                    doc=str(raw.get("description", "")),
+                    has_default="default" in core and not required,
+                    default=core.get("default"),
+                    constraints=_constraints(core),
+                    deprecated=bool(raw.get("deprecated", False)),
+                )
+            )
+        return tuple(params)
+
+    def _request_body(self, raw: Any, class_stem: ClassName, pointer: str) -> RequestBody | None:
+        body = self.schemas.resolve(raw)
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
+            return None
+        media_type, media = _pick_media_type(body["content"])
+        kind = _body_kind(media_type)
+        schema = media.get("schema", {}) if isinstance(media, dict) else {}
+        required = bool(body.get("required", False))
+        doc = str(body.get("description", ""))
+        if kind in (BodyKind.FORM, BodyKind.MULTIPART):
+            return RequestBody(
+                media_type=media_type,
+                kind=kind,
+                required=required,
+                fields=self._form_fields(schema, class_stem),
+                doc=doc,
+            )
+        if kind is BodyKind.BINARY:
+            return RequestBody(media_type, kind, required, Primitive(PrimitiveKind.BINARY), doc=doc)
+        if kind is BodyKind.TEXT:
+            return RequestBody(media_type, kind, required, Primitive(PrimitiveKind.STRING), doc=doc)
+        type_ref = self.schemas.lower(schema, f"{class_stem} Request")
+        return RequestBody(media_type, kind, required, type_ref, doc=doc)
+
+    def _form_fields(self, schema: Any, class_stem: ClassName) -> tuple[FormField, ...]:
+        resolved = self.schemas.resolve(schema)
+        properties = _merged_properties(resolved, self.schemas)
+        required = set(resolved.get("required", [])) if isinstance(resolved, dict) else set()
+        scope = NameScope(_PARAM_NAMES_RESERVED)
+        fields: list[FormField] = []
+        for wire_name, prop in properties.items():
+            prop_schema = self.schemas.resolve(prop)
+            is_list = isinstance(prop_schema, dict) and prop_schema.get("type") == "array"
+            item_schema = self.schemas.resolve(prop_schema.get("items", {})) if is_list else prop_schema
+            is_file = _is_file_schema(item_schema)
+            type_ref = (
+                Primitive(PrimitiveKind.BINARY)
+                if is_file
+                else self.schemas.lower(item_schema, f"{class_stem} {wire_name}")
+            )
+            fields.append(
+                FormField(
+                    wire_name=str(wire_name),
+                    name=PythonIdentifier(scope.claim(snake_case(str(wire_name)))),
+                    type=ListOf(type_ref) if is_list else type_ref,
+                    required=wire_name in required,
+                    is_file=is_file,
+                    is_list=is_list,
+                    doc=str(prop_schema.get("description", "")) if isinstance(prop_schema, dict) else "",
+                )
+            )
+        return tuple(fields)
+
+    def _responses(self, raw_responses: dict[str, Any], class_stem: ClassName) -> tuple[Response, ...]:
+        responses: list[Response] = []
+        for status, raw in raw_responses.items():
+            response = self.schemas.resolve(raw)
+            if not isinstance(response, dict):
+                continue
+            doc = str(response.get("description", ""))
+            headers = tuple(
+                ResponseHeader(
+                    wire_name=str(header_name),
+                    type=self.schemas.lower(
+                        self.schemas.resolve(header).get("schema", {}), f"{class_stem} {header_name}"
+                    ),
+                    required=bool(self.schemas.resolve(header).get("required", False)),
+                    doc=str(self.schemas.resolve(header).get("description", "")),
+                )
+                for header_name, header in response.get("headers", {}).items()
+                if str(header_name).lower() != "content-type"
+            )
+            content = response.get("content")
+            if not isinstance(content, dict) or not content:
+                responses.append(Response(status=str(status), doc=doc, headers=headers))
+                continue
+            media_type, media = _pick_media_type(content)
+            kind = _body_kind(media_type)
+            schema = media.get("schema", {}) if isinstance(media, dict) else {}
+            if kind is BodyKind.JSON:
+                type_ref = self.schemas.lower(schema, f"{class_stem} Response {status}")
+            elif kind is BodyKind.TEXT:
+                type_ref = Primitive(PrimitiveKind.STRING)
+            else:
+                type_ref = Primitive(PrimitiveKind.BINARY)
+            example, has_example = self._example(media, schema, kind, str(status))
+            responses.append(
+                Response(
+                    status=str(status),
+                    doc=doc,
+                    media_type=media_type,
+                    type=type_ref,
+                    headers=headers,
+                    example=example,
+                    has_example=has_example,
+                )
+            )
+        return tuple(responses)
+
+    def _example(self, media: Any, schema: Any, kind: BodyKind, status: str) -> tuple[Any, bool]:
+        if kind is BodyKind.BINARY or not status.startswith("2"):
+            return None, False
+        candidates: list[Any] = []
+        if isinstance(media, dict):
+            if "example" in media:
+                candidates.append(media["example"])
+            for example in (media.get("examples") or {}).values():
+                resolved = self.schemas.resolve(example)
+                if isinstance(resolved, dict) and "value" in resolved:
+                    candidates.append(resolved["value"])
+        candidates.append(self.examples.synthesize(schema))
+        for candidate in candidates:
+            if self.examples.is_valid(candidate, schema if isinstance(schema, dict) else {}):
+                return candidate, True
+        return candidates[-1], True
+
+
+def _fits_in_parameter(type_ref: TypeRef, schemas: SchemaLowering) -> bool:
+    """Parameters carry primitives, enums and lists of them; objects need a style we don't map yet."""
+    if isinstance(type_ref, Nullable):
+        return _fits_in_parameter(type_ref.inner, schemas)
+    if isinstance(type_ref, ListOf):
+        return not isinstance(type_ref.item, ListOf) and _fits_in_parameter(type_ref.item, schemas)
+    if isinstance(type_ref, MapOf):
+        return False
+    if isinstance(type_ref, Ref):
+        target = schemas.resolve({"$ref": type_ref.source})
+        return isinstance(target, dict) and "enum" in target and target.get("type") != "object"
+    return type_ref.kind is not PrimitiveKind.ANY
+
+
+def _constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:
+    found: list[Constraint] = []
+    for keyword, target in _CONSTRAINT_KEYWORDS.items():
+        if keyword in schema and not isinstance(schema[keyword], bool):
+            found.append(Constraint(target, schema[keyword]))
+    for keyword, target in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):
+        value = schema.get(keyword)
+        bound = schema.get("minimum" if target == "gt" else "maximum")
+        if value is True and bound is not None:
+            found = [item for item in found if item.keyword != ("ge" if target == "gt" else "le")]
+            found.append(Constraint(target, bound))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            found.append(Constraint(target, value))
+    items = schema.get("items")
+    if schema.get("type") == "array" and isinstance(items, dict):
+        return tuple(item for item in found if item.keyword in ("min_length", "max_length"))
+    return tuple(found)
+
+
+_MEDIA_PREFERENCE = (BodyKind.JSON, BodyKind.MULTIPART, BodyKind.FORM, BodyKind.TEXT, BodyKind.BINARY)
+
+
+def _body_kind(media_type: str) -> BodyKind:
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json") or base == "*/*":
+        return BodyKind.JSON
+    if base == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if base == "multipart/form-data":
+        return BodyKind.MULTIPART
+    if base.startswith("text/"):
+        return BodyKind.TEXT
+    return BodyKind.BINARY
+
+
+def _pick_media_type(content: dict[str, Any]) -> tuple[str, Any]:
+    """JSON first, then forms, then text, then anything binary (one body shape per operation)."""
+    ranked = sorted(content.items(), key=lambda item: _MEDIA_PREFERENCE.index(_body_kind(str(item[0]))))
+    media_type, media = ranked[0]
+    return str(media_type), media
+
+
+def _is_file_schema(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("format") in ("binary", "byte") and schema.get("type") in ("string", None):
+        return schema.get("format") == "binary"
+    return "contentMediaType" in schema or schema.get("contentEncoding") in ("binary", "base64")
+
+
+def _merged_properties(schema: Any, schemas: SchemaLowering) -> dict[str, Any]:
+    if not isinstance(schema, dict):
+        return {}
+    properties: dict[str, Any] = {}
+    for part in schema.get("allOf", []):
+        properties.update(_merged_properties(schemas.resolve(part), schemas))
+    properties.update(schema.get("properties", {}))
+    return properties
+
+
+def _bind(value: Any, class_names: dict[str, ClassName], lowerer: _Lowerer) -> Any:
+    """Give every placeholder `Ref` the class name the model generator chose for it."""
+    if isinstance(value, Ref):
+        if value.source not in class_names:
+            lowerer.sink.error(
+                "openapi.model-missing",
+                f"no model class was generated for {value.source}",
+                lowerer.loaded.locate(value.source.removeprefix("#")),
+            )
+            return value
+        return Ref(class_names[value.source], value.source)
+    if isinstance(value, tuple):
+        return tuple(_bind(item, class_names, lowerer) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            item.name: _bind(getattr(value, item.name), class_names, lowerer)
+            for item in dataclasses.fields(value)
+            if item.name not in ("example", "default")
+        }
+        return dataclasses.replace(value, **changes)
+    return value

@@ -1,0 +1,1 @@
+"""Output kinds. Each target is a pure function of the IR: `plan(contract, options) -> [FileSpec]`."""

@@ -1,0 +1,129 @@
+"""`fastapi` target: a FastAPI service skeleton around an abstract service the user implements."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from generator.ir.model import Contract, Operation, Response
+from generator.ir.names import PythonIdentifier
+from generator.plan import FileSpec, Ownership
+from generator.render import make_environment, render, static_file
+from generator.targets.fastapi.security_views import SchemeView, scheme_view, security_dependency
+from generator.targets.fastapi.views import OperationView, operation_view, primary_response, router_module_name
+from generator.targets.imports import used_names
+from generator.targets.options import TargetOptions
+
+NAME = "fastapi"
+DEPENDENCIES = ("fastapi>=0.115", "pydantic>=2.7", "uvicorn>=0.30", "python-multipart>=0.0.9")
+
+_FASTAPI_NAMES = ("APIRouter", "Body", "Cookie", "Depends", "File", "Form", "Header", "Path", "Query", "UploadFile")
+_RUNTIME_NAMES = ("Credentials", "DeclaredResponse", "OperationResponses", "get_service", "read_body", "read_text")
+
+
+def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
+    environment = make_environment()
+    service = contract.services[0]
+    schemes = {scheme.key: scheme_view(scheme) for scheme in contract.security_schemes}
+    views = [operation_view(operation, security_dependency(operation, schemes)) for operation in service.operations]
+    base = {
+        "contract_file": options.contract_file_name,
+        "package": options.package,
+        "title": contract.title,
+        "version": contract.version,
+        "description": contract.description,
+    }
+    generated = options.generated_dir
+    stdlib = _stdlib_modules(views)
+
+    def file(path: str, template: str, **context: object) -> FileSpec:
+        return FileSpec(path, render(environment, template, {**base, **context}))
+
+    by_tag: dict[str, list[OperationView]] = defaultdict(list)
+    for view in views:
+        by_tag[router_module_name(view.tags[0])].append(view)
+    files = [
+        file(f"{options.package_dir}/__init__.py", "fastapi/package_init.py.jinja"),
+        FileSpec(f"{options.package_dir}/py.typed", ""),
+        file(f"{options.package_dir}/app.py", "fastapi/app.py.jinja"),
+        file(f"{options.package_dir}/__main__.py", "fastapi/main.py.jinja"),
+        FileSpec(f"{options.package_dir}/service.py", render(environment, "fastapi/user_service.py.jinja", base), Ownership.USER),
+        file(f"{generated}/__init__.py", "fastapi/package_init.py.jinja"),
+        file(f"{generated}/models.py", "fastapi/models.py.jinja", models_source=contract.models.source),
+        FileSpec(f"{generated}/runtime.py", static_file("fastapi/static/runtime.py")),
+        file(f"{generated}/service.py", "fastapi/service.py.jinja", operations=views, stdlib_imports=stdlib),
+        file(f"{generated}/mock.py", "fastapi/mock.py.jinja", operations=views, stdlib_imports=stdlib, imports=_mock_imports(views)),
+        file(
+            f"{generated}/security.py",
+            "fastapi/security.py.jinja",
+            schemes=_used_schemes(views, schemes),
+            dependencies=[view.security for view in views if view.security is not None],
+        ),
+        file(f"{generated}/application.py", "fastapi/application.py.jinja", routers=sorted(by_tag)),
+        file(f"{generated}/routes/__init__.py", "fastapi/routes_init.py.jinja"),
+        FileSpec(f"{generated}/examples.json", _examples_json(service.operations)),
+        FileSpec(f"{generated}/contract.json", contract.document_json),
+    ]
+    for module, tag_views in sorted(by_tag.items()):
+        files.append(
+            file(
+                f"{generated}/routes/{module}.py",
+                "fastapi/router.py.jinja",
+                tag=tag_views[0].tags[0],
+                operations=tag_views,
+                stdlib_imports=_stdlib_modules(tag_views),
+                imports=_router_imports(tag_views),
+            )
+        )
+    return files
+
+
+def _used_schemes(views: list[OperationView], schemes: dict[str, SchemeView]) -> list[SchemeView]:
+    used = {scheme.constant for view in views if view.security for scheme in view.security.schemes}
+    return [scheme for scheme in schemes.values() if scheme.constant in used]
+
+
+def _texts(views: list[OperationView]) -> list[str]:
+    texts: list[str] = []
+    for view in views:
+        texts.extend(argument.annotation for argument in view.route_arguments)
+        texts.extend(argument.annotation for argument in view.service_arguments)
+        texts.extend(view.declared_responses)
+        texts.extend((view.return_type, view.responses_doc, view.example_adapter or ""))
+    return texts
+
+
+def _stdlib_modules(views: list[OperationView]) -> list[str]:
+    return used_names(_texts(views), ("datetime", "uuid"))
+
+
+def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
+    texts = _texts(views)
+    return {
+        "typing": ["Annotated", *used_names(texts, ("Any",))],
+        "fastapi": sorted({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
+        "pydantic": used_names(texts, ("TypeAdapter",)),
+        "package": used_names(texts, ("models", "security")),
+        "runtime": sorted({"OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
+    }
+
+
+def _mock_imports(views: list[OperationView]) -> dict[str, list[str]]:
+    texts = [argument.annotation for view in views for argument in view.service_arguments]
+    texts.extend(view.example_adapter or "" for view in views)
+    texts.extend(view.return_type for view in views)
+    return {
+        "typing": ["Any", "TypeVar"],
+        "fastapi": used_names(texts, ("UploadFile",)),
+        "package": used_names(texts, ("models",)),
+        "runtime": sorted({"ApiResponse", *used_names(texts, ("Credentials",))}),
+    }
+
+
+def _examples_json(operations: tuple[Operation, ...]) -> str:
+    examples: dict[str, object] = {}
+    for operation in operations:
+        primary: Response | None = primary_response(operation.http.responses)
+        if primary is not None and primary.has_example:
+            examples[PythonIdentifier(operation.name)] = primary.example
+    return json.dumps(examples, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,250 @@
+"""Operations → view models for the FastAPI templates.
+
+Everything a template prints is computed here: annotations, defaults and literal arguments are
+assembled from names that came from `ir.names` and values that went through `escaping`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.escaping import python_literal
+from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response
+from generator.ir.names import PythonIdentifier, constant_case, snake_case
+from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.targets.fastapi.security_views import SecurityDependencyView
+from generator.targets.python_types import spell
+
+_PARAM_FUNCTIONS = {
+    ParamLocation.PATH: "Path",
+    ParamLocation.QUERY: "Query",
+    ParamLocation.HEADER: "Header",
+    ParamLocation.COOKIE: "Cookie",
+}
+_STARLETTE_PATH_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One parameter of a generated function: `name: annotation = default`."""
+
+    name: PythonIdentifier
+    annotation: str
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class OperationView:
+    name: PythonIdentifier
+    constant: PythonIdentifier
+    method: str
+    route_path: str
+    operation_id: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    deprecated: bool
+    route_arguments: tuple[Argument, ...]
+    service_arguments: tuple[Argument, ...]
+    call_arguments: tuple[PythonIdentifier, ...]
+    return_type: str
+    default_status: int
+    declared_responses: tuple[str, ...]
+    responses_doc: str
+    status_code: int
+    security: SecurityDependencyView | None
+    example_adapter: str | None
+    example_headers: str
+
+
+def python_type_for_param(type_ref: TypeRef) -> str:
+    return spell(type_ref)
+
+
+def operation_view(operation: Operation, security: SecurityDependencyView | None) -> OperationView:
+    http = operation.http
+    route_path = http.path
+    route_args: list[Argument] = [
+        Argument(PythonIdentifier("service"), "Annotated[AbstractService, Depends(get_service)]")
+    ]
+    service_args: list[Argument] = []
+    if security is not None:
+        credentials_type = "Credentials | None" if security.anonymous_allowed else "Credentials"
+        route_args.append(
+            Argument(PythonIdentifier("auth"), f"Annotated[{credentials_type}, Depends(security.{security.name})]")
+        )
+        service_args.append(Argument(PythonIdentifier("auth"), credentials_type))
+    optional_route_args: list[Argument] = []
+    for param in http.params:
+        argument, route_path = _param_argument(param, route_path)
+        (route_args if argument.default is None else optional_route_args).append(argument)
+        service_args.append(Argument(param.name, _service_param_type(param)))
+    if http.request_body is not None:
+        body_route, body_service = _body_arguments(http.request_body)
+        for argument in body_route:
+            (route_args if argument.default is None else optional_route_args).append(argument)
+        service_args.extend(body_service)
+    primary = primary_response(http.responses)
+    default_status = _status_number(primary.status) if primary is not None else 200
+    return_type = _body_type(primary) if primary is not None else "None"
+    return OperationView(
+        name=operation.name,
+        constant=constant_case(operation.name),
+        method=http.method,
+        route_path=route_path,
+        operation_id=operation.operation_id or operation.name,
+        summary=operation.summary,
+        description=operation.doc,
+        tags=operation.tags[:1] or ("default",),
+        deprecated=operation.deprecated,
+        route_arguments=tuple(route_args + optional_route_args),
+        service_arguments=tuple(service_args),
+        call_arguments=tuple(argument.name for argument in service_args),
+        return_type=return_type,
+        default_status=default_status,
+        declared_responses=tuple(_declared_response(response) for response in http.responses),
+        responses_doc=_responses_doc(http.responses),
+        status_code=default_status,
+        security=security,
+        example_adapter=_example_adapter(primary),
+        example_headers=python_literal(
+            {header.wire_name: _header_example(header.type) for header in primary.headers} if primary else {}
+        ),
+    )
+
+
+def primary_response(responses: tuple[Response, ...]) -> Response | None:
+    """The response a plain return value becomes: the lowest 2xx, else `default`."""
+    successes = sorted(
+        (response for response in responses if response.status[:1] == "2" and response.status.isdigit()),
+        key=lambda response: response.status,
+    )
+    if successes:
+        return successes[0]
+    return next((response for response in responses if response.status == "default"), None)
+
+
+def _status_number(status: str) -> int:
+    return int(status) if status.isdigit() else 200
+
+
+def _body_type(response: Response) -> str:
+    return spell(response.type) if response.type is not None else "None"
+
+
+def _example_adapter(response: Response | None) -> str | None:
+    if response is None or response.type is None or not response.has_example:
+        return None
+    return spell(response.type)
+
+
+def _header_example(type_ref: TypeRef) -> str:
+    if isinstance(type_ref, Primitive) and type_ref.kind in (PrimitiveKind.INTEGER, PrimitiveKind.NUMBER):
+        return "1"
+    if isinstance(type_ref, Primitive) and type_ref.kind is PrimitiveKind.BOOLEAN:
+        return "true"
+    return "/example"
+
+
+def _service_param_type(param: Param) -> str:
+    spelled = spell(param.type)
+    if not param.required and not param.has_default and not isinstance(param.type, Nullable):
+        return f"{spelled} | None"
+    return spelled
+
+
+def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
+    keywords: list[str] = []
+    if param.location is ParamLocation.PATH and not _STARLETTE_PATH_PARAM.fullmatch(param.wire_name):
+        route_path = route_path.replace("{" + param.wire_name + "}", "{" + param.name + "}")
+    elif param.wire_name != param.name or param.location is ParamLocation.HEADER:
+        keywords.append(f"alias={python_literal(param.wire_name)}")
+    if param.doc:
+        keywords.append(f"description={python_literal(param.doc)}")
+    if param.deprecated:
+        keywords.append("deprecated=True")
+    keywords.extend(f"{item.keyword}={python_literal(item.value)}" for item in param.constraints)
+    if isinstance(_unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
+        keywords.append("convert_underscores=False")
+    call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join(keywords)})"
+    annotation = f"Annotated[{_service_param_type(param)}, {call}]"
+    default = None
+    if not param.required:
+        default = _default_expression(param) if param.has_default else "None"
+    return Argument(param.name, annotation, default), route_path
+
+
+def _unwrap(type_ref: TypeRef) -> TypeRef:
+    return type_ref.inner if isinstance(type_ref, Nullable) else type_ref
+
+
+def _default_expression(param: Param) -> str:
+    literal = python_literal(param.default)
+    target = _unwrap(param.type)
+    if isinstance(target, Ref):
+        return f"models.{target.name}({literal})"
+    if isinstance(target, ListOf) and isinstance(target.item, Ref) and isinstance(param.default, list):
+        return "[" + ", ".join(f"models.{target.item.name}({python_literal(item)})" for item in param.default) + "]"
+    return literal
+
+
+def _body_arguments(body: RequestBody) -> tuple[list[Argument], list[Argument]]:
+    if body.kind in (BodyKind.FORM, BodyKind.MULTIPART):
+        route: list[Argument] = []
+        service: list[Argument] = []
+        for form_field in body.fields:
+            if form_field.is_file:
+                spelled = "list[UploadFile]" if form_field.is_list else "UploadFile"
+                function = "File"
+            else:
+                spelled = spell(form_field.type)
+                function = "Form"
+            alias = f"alias={python_literal(form_field.wire_name)}"
+            if not form_field.required:
+                spelled = f"{spelled} | None"
+            annotation = f"Annotated[{spelled}, {function}({alias})]"
+            route.append(Argument(form_field.name, annotation, None if form_field.required else "None"))
+            service.append(Argument(form_field.name, spelled))
+        return route, service
+    name = PythonIdentifier("body")
+    if body.kind is BodyKind.BINARY:
+        return [Argument(name, "Annotated[bytes, Depends(read_body)]")], [Argument(name, "bytes")]
+    if body.kind is BodyKind.TEXT:
+        return [Argument(name, "Annotated[str, Depends(read_text)]")], [Argument(name, "str")]
+    spelled = spell(body.type) if body.type is not None else "Any"
+    if body.required:
+        return [Argument(name, f"Annotated[{spelled}, Body()]")], [Argument(name, spelled)]
+    optional = f"{spelled} | None"
+    return [Argument(name, f"Annotated[{optional}, Body()]", "None")], [Argument(name, optional)]
+
+
+def _declared_response(response: Response) -> str:
+    adapter = f"TypeAdapter({spell(response.type)})" if response.type is not None else "None"
+    media_type = python_literal(response.media_type)
+    return f"DeclaredResponse({python_literal(response.status)}, {adapter}, {media_type})"
+
+
+def _responses_doc(responses: tuple[Response, ...]) -> str:
+    """The `responses=` argument FastAPI uses to document every declared status."""
+    entries: list[str] = []
+    for response in responses:
+        parts = [f'"description": {python_literal(response.doc or response.status)}']
+        if response.type is not None and response.media_type is not None:
+            if isinstance(response.type, Primitive) and response.type.kind is PrimitiveKind.BINARY:
+                schema = {"schema": {"type": "string", "format": "binary"}}
+                parts.append(f'"content": {python_literal({response.media_type: schema})}')
+            else:
+                parts.append(f'"model": {spell(response.type)}')
+        if response.headers:
+            headers = {
+                header.wire_name: {"description": header.doc, "schema": {"type": "string"}}
+                for header in response.headers
+            }
+            parts.append(f'"headers": {python_literal(headers)}')
+        entries.append(f"{python_literal(response.status)}: {{{', '.join(parts)}}}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def router_module_name(tag: str) -> PythonIdentifier:
+    return snake_case(tag)

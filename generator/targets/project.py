@@ -1,0 +1,35 @@
+"""The installable project around the generated packages: pyproject, README, Dockerfile.
+
+These are scaffolded once and then belong to the user; dependencies are the union of what the
+chosen targets' generated code imports, at versions that code was written against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.ir.model import Contract
+from generator.plan import FileSpec, Ownership
+from generator.render import make_environment, render
+from generator.targets.options import TargetOptions
+
+
+def plan(
+    contract: Contract,
+    options: TargetOptions,
+    dependencies: Iterable[str],
+    test_dependencies: Iterable[str],
+) -> list[FileSpec]:
+    environment = make_environment()
+    context = {
+        "contract_file": options.contract_file_name,
+        "package": options.package,
+        "distribution": options.distribution,
+        "title": contract.title,
+        "dependencies": sorted(set(dependencies)),
+        "test_dependencies": sorted(set(test_dependencies)),
+    }
+    return [
+        FileSpec(name, render(environment, f"project/{name}.jinja", context), Ownership.USER)
+        for name in ("pyproject.toml", "README.md", "Dockerfile")
+    ]

@@ -1,0 +1,43 @@
+"""Which targets exist, which protocol each serves, and what each pulls into the project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator.ir.model import Contract
+from generator.plan import FileSpec
+from generator.targets import contract_tests, fastapi
+from generator.targets.options import TargetOptions
+
+Planner = Callable[[Contract, TargetOptions], list[FileSpec]]
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    protocol: str
+    plan: Planner
+    dependencies: tuple[str, ...]
+    test_dependencies: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+
+
+TARGETS: dict[str, Target] = {
+    target.name: target
+    for target in (
+        Target(fastapi.NAME, "openapi", fastapi.plan, fastapi.DEPENDENCIES),
+        Target(
+            contract_tests.NAME,
+            "openapi",
+            contract_tests.plan,
+            (),
+            contract_tests.TEST_DEPENDENCIES,
+            requires=(fastapi.NAME,),
+        ),
+    )
+}
+
+
+def default_targets(protocol: str) -> tuple[str, ...]:
+    return tuple(name for name, target in TARGETS.items() if target.protocol == protocol)
