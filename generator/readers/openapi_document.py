@@ -24,7 +24,8 @@ it was written at, so every later diagnostic can point into the user's own files
 Diagnostic codes: `openapi.unreadable`, `openapi.not-a-mapping`, `openapi.swagger2-unsupported`,
 `openapi.missing-version`, `openapi.unsupported-version`, `openapi.unresolved-ref`,
 `openapi.remote-ref`, `openapi.absolute-ref`, `openapi.ref-cycle`, `openapi.too-deep`,
-`openapi.invalid` (errors), `openapi.validation-incomplete` (warning), plus the `yaml.*` / `json.*` codes of `yaml_positions`.
+`openapi.invalid` (errors), `openapi.validation-incomplete` (a warning), plus the `yaml.*` and
+`json.*` codes of `yaml_positions`.
 """
 
 from __future__ import annotations

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-import re
+import io
+import tokenize
 from collections.abc import Iterable
 
 
+def _names(text: str) -> set[str]:
+    """Bare names in a Python fragment: not attributes (`x.name`), not inside string literals."""
+    found: set[str] = set()
+    previous = ""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.NAME and previous != ".":
+                found.add(token.string)
+            previous = token.string
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
 def used_names(texts: Iterable[str], candidates: Iterable[str]) -> list[str]:
-    """The candidates that appear as whole words in any of the texts, sorted."""
-    joined = "\n".join(texts)
-    return sorted(name for name in candidates if re.search(rf"(?<![\w.]){re.escape(name)}\b", joined))
+    """The candidates that appear as bare names in any of the texts, sorted."""
+    seen: set[str] = set()
+    for text in texts:
+        seen |= _names(text)
+    return sorted(set(candidates) & seen)

@@ -52,7 +52,13 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         file(f"{generated}/models.py", "fastapi/models.py.jinja", models_source=contract.models.source),
         FileSpec(f"{generated}/runtime.py", static_file("fastapi/static/runtime.py")),
         file(f"{generated}/service.py", "fastapi/service.py.jinja", operations=views, stdlib_imports=stdlib),
-        file(f"{generated}/mock.py", "fastapi/mock.py.jinja", operations=views, stdlib_imports=stdlib, imports=_mock_imports(views)),
+        file(
+            f"{generated}/mock.py",
+            "fastapi/mock.py.jinja",
+            operations=views,
+            stdlib_imports=sorted({"json", *stdlib}),
+            imports=_mock_imports(views),
+        ),
         file(
             f"{generated}/security.py",
             "fastapi/security.py.jinja",
@@ -98,7 +104,9 @@ def _stdlib_modules(views: list[OperationView]) -> list[str]:
 
 
 def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
-    texts = _texts(views)
+    texts = [argument.annotation for view in views for argument in view.route_arguments]
+    texts.extend(text for view in views for text in (*view.declared_responses, view.responses_doc))
+    texts.extend(expression for view in views for _, expression in view.constants)
     return {
         "typing": ["Annotated", *used_names(texts, ("Any",))],
         "fastapi": sorted({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),

@@ -56,6 +56,7 @@ class OperationView:
     security: SecurityDependencyView | None
     example_adapter: str | None
     example_headers: str
+    constants: tuple[tuple[PythonIdentifier, str], ...] = ()
 
 
 def python_type_for_param(type_ref: TypeRef) -> str:
@@ -76,8 +77,13 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
         )
         service_args.append(Argument(PythonIdentifier("auth"), credentials_type))
     optional_route_args: list[Argument] = []
+    constants: list[tuple[PythonIdentifier, str]] = []
     for param in http.params:
         argument, route_path = _param_argument(param, route_path)
+        if argument.default is not None and "(" in argument.default:
+            constant = PythonIdentifier(f"_{constant_case(operation.name)}_{constant_case(param.name)}_DEFAULT")
+            constants.append((constant, argument.default))
+            argument = Argument(argument.name, argument.annotation, constant)
         (route_args if argument.default is None else optional_route_args).append(argument)
         service_args.append(Argument(param.name, _service_param_type(param)))
     if http.request_body is not None:
@@ -111,6 +117,7 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
         example_headers=python_literal(
             {header.wire_name: _header_example(header.type) for header in primary.headers} if primary else {}
         ),
+        constants=tuple(constants),
     )
 
 
