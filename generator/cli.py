@@ -96,7 +96,7 @@ def generate_command(
     job = Job(tuple(contracts), out, tuple(target or ()), package)
     try:
         report = generate(job, sink, force=force)
-    except Exception as error:  # noqa: BLE001 - the CLI is the one place that turns errors into exit codes
+    except Exception as error:  # the CLI is the one place that turns errors into exit codes
         _fail(sink, error, debug)
     _print_diagnostics(sink)
     if report.conflicts:
@@ -122,7 +122,7 @@ def check_command(
     sink = DiagnosticSink()
     try:
         report = check_job(Job(tuple(contracts), out, tuple(target or ()), package), sink)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         _fail(sink, error, debug)
     _print_diagnostics(sink)
     problems = [
@@ -144,7 +144,7 @@ def validate_command(contracts: ContractArg, strict: StrictOption = False, debug
     sink = DiagnosticSink(strict=strict)
     try:
         contract = read_contract(contracts, sink)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         _fail(sink, error, debug)
     _print_diagnostics(sink)
     operations = sum(len(service.operations) for service in contract.services)

@@ -70,10 +70,7 @@ class Manifest:
             "version": self.version,
             "inputs": dict(self.inputs),
             "options": dict(self.options),
-            "files": {
-                path: {"sha256": entry.sha256, "owner": entry.owner.value}
-                for path, entry in self.files.items()
-            },
+            "files": {path: {"sha256": entry.sha256, "owner": entry.owner.value} for path, entry in self.files.items()},
         }
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -92,9 +89,7 @@ class Manifest:
         if not isinstance(version, str):
             raise ManifestError(source, '"version" is not a string')
         inputs = document.get("inputs", {})
-        if not isinstance(inputs, dict) or not all(
-            isinstance(value, str) for value in inputs.values()
-        ):
+        if not isinstance(inputs, dict) or not all(isinstance(value, str) for value in inputs.values()):
             raise ManifestError(source, '"inputs" is not an object of strings')
         options = document.get("options", {})
         if not isinstance(options, dict):
@@ -282,9 +277,7 @@ class _Decisions:
     conflicts: list[str] = field(default_factory=list)
 
 
-def _decide(
-    targets: Mapping[str, _Target], previous: Manifest | None, out_dir: Path, force: bool
-) -> _Decisions:
+def _decide(targets: Mapping[str, _Target], previous: Manifest | None, out_dir: Path, force: bool) -> _Decisions:
     """Sort every path into write/unchanged/kept/delete; a conflict still lands in write/delete
     when forced. A file may be replaced only if it is what we last wrote (hash matches manifest).
     """

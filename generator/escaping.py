@@ -44,15 +44,22 @@ def _string_literal(text: str) -> str:
 
 def docstring_text(text: str) -> str:
     """Text safe inside a `\"\"\"...\"\"\"` docstring: no quote can close it, no escape can run."""
-    escaped = "".join(_DOCSTRING_ESCAPES.get(char, char) if char.isprintable() or char == "\n" else
-                      f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-                      for char in str(text).strip())
-    return escaped
+    return "".join(_docstring_char(char) for char in str(text).strip())
+
+
+def _docstring_char(char: str) -> str:
+    if char in _DOCSTRING_ESCAPES:
+        return _DOCSTRING_ESCAPES[char]
+    if char.isprintable() or char == "\n":
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def comment_text(text: str) -> str:
-    """One line of text safe after `#`: newlines and carriage returns become spaces."""
-    return " ".join(str(text).split())
+    """One line of text safe after `#`: line breaks and other non-printables become spaces."""
+    printable = "".join(char if char.isprintable() else " " for char in str(text))
+    return " ".join(printable.split())
 
 
 def checked_identifier(name: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import black
+import black.mode
+import black.parsing
 
 from generator.plan import FileSpec
 
-_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
+_MODE = black.Mode(line_length=100, target_versions={black.mode.TargetVersion.PY310})
 
 
 class FormattingError(Exception):
@@ -19,7 +21,7 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
         if spec.path.endswith(".py") and spec.content.strip():
             try:
                 content = black.format_str(spec.content, mode=_MODE)
-            except black.InvalidInput as error:
+            except black.parsing.InvalidInput as error:
                 raise FormattingError(f"{spec.path}: generated code does not parse: {error}") from error
             spec = FileSpec(spec.path, content, spec.owner)
         formatted.append(spec)

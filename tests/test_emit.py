@@ -186,8 +186,7 @@ def test_unmanaged_existing_file_is_overwritten_with_force(tmp_path: Path) -> No
 
 def test_file_no_longer_planned_is_deleted_and_empty_dirs_removed(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    emit([FileSpec("keep.py", ""), FileSpec("old/deep/er/gone.py", "x\n"),
-          FileSpec("old/other.txt", "", USER)], out)
+    emit([FileSpec("keep.py", ""), FileSpec("old/deep/er/gone.py", "x\n"), FileSpec("old/other.txt", "", USER)], out)
     report = emit([FileSpec("keep.py", "")], out)
     assert report.deleted == ("old/deep/er/gone.py",)
     assert not (out / "old/deep").exists()
@@ -225,8 +224,7 @@ def test_obsolete_file_can_become_a_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "bad_path",
-    ["../x", "/abs", "a/../../x", "a\\b", "", "a//b", "a/", "./a", "a/./b", "a\0b", "C:x",
-     MANIFEST_NAME],
+    ["../x", "/abs", "a/../../x", "a\\b", "", "a//b", "a/", "./a", "a/./b", "a\0b", "C:x", MANIFEST_NAME],
 )
 def test_path_escaping_out_dir_is_rejected(tmp_path: Path, bad_path: str) -> None:
     out = tmp_path / "out"
@@ -294,9 +292,7 @@ def test_failure_while_preparing_leaves_directory_unchanged(tmp_path: Path) -> N
     assert snapshot(tmp_path) == before
 
 
-def test_failure_while_staging_removes_temp_files_and_new_dirs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_while_staging_removes_temp_files_and_new_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     emit([FileSpec("a.py", "1\n")], tmp_path)
     age(tmp_path)
     before = snapshot(tmp_path)
@@ -317,9 +313,7 @@ def test_failure_while_staging_removes_temp_files_and_new_dirs(
     assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "a.py"]
 
 
-def test_failure_while_committing_records_what_was_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_while_committing_records_what_was_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     emit([FileSpec("a.py", "1\n"), FileSpec("b.py", "1\n")], tmp_path)
     real_replace = os.replace
     replaced: list[str] = []
@@ -349,8 +343,12 @@ def test_manifest_is_deterministic(tmp_path: Path) -> None:
     inputs = {"specs/pets.yaml": "ab" * 32, "specs/a.yaml": "cd" * 32}
     options = {"package": "pets", "async": True, "extras": ["z", "a"]}
     emit(PLAN, tmp_path / "one", inputs=inputs, options=options)
-    emit(tuple(reversed(PLAN)), tmp_path / "two",
-         inputs=dict(reversed(inputs.items())), options=dict(reversed(options.items())))
+    emit(
+        tuple(reversed(PLAN)),
+        tmp_path / "two",
+        inputs=dict(reversed(inputs.items())),
+        options=dict(reversed(options.items())),
+    )
     text = (tmp_path / "one" / MANIFEST_NAME).read_text("utf-8")
     assert text == (tmp_path / "two" / MANIFEST_NAME).read_text("utf-8")
     assert text.endswith("}\n")
@@ -372,8 +370,12 @@ def test_read_manifest_of_fresh_directory_is_none(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["{not json", "[]", '{"generator": "other", "version": "1", "files": {}}',
-     '{"generator": "contractgen", "version": "1", "files": {"a": {"sha256": "x"}}}'],
+    [
+        "{not json",
+        "[]",
+        '{"generator": "other", "version": "1", "files": {}}',
+        '{"generator": "contractgen", "version": "1", "files": {"a": {"sha256": "x"}}}',
+    ],
 )
 def test_corrupt_manifest_raises_manifest_error_naming_the_file(tmp_path: Path, text: str) -> None:
     (tmp_path / MANIFEST_NAME).write_text(text, "utf-8")
@@ -408,8 +410,7 @@ def test_check_reports_stale_missing_extra_edited(tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     report = check(new_plan, tmp_path)
     assert report.stale == ("src/pkg/_generated/models.py",)
-    assert report.missing == ("README.md", "src/pkg/_generated/api.py",
-                              "src/pkg/_generated/client.py")
+    assert report.missing == ("README.md", "src/pkg/_generated/api.py", "src/pkg/_generated/client.py")
     assert report.extra == ("old.py",)
     assert report.edited == ("src/pkg/_generated/models.py",)
     assert not report.ok

@@ -113,9 +113,7 @@ def test_valid_openapi_31_json_loads() -> None:
 def test_locate_in_json_file() -> None:
     document = loaded_ok(FIXTURES / "petstore31.json")
     location = document.locate("/components/schemas/Pet/properties/tag")
-    assert location == Location(
-        str(FIXTURES / "petstore31.json"), 27, 11, "/components/schemas/Pet/properties/tag"
-    )
+    assert location == Location(str(FIXTURES / "petstore31.json"), 27, 11, "/components/schemas/Pet/properties/tag")
 
 
 def test_locate_in_yaml_file() -> None:
@@ -187,9 +185,7 @@ def test_schema_file_referencing_another_file() -> None:
 def test_local_ref_inside_external_file_follows_into_that_file() -> None:
     document = loaded_ok(MULTI / "openapi.yaml")
     schemas = document.document["components"]["schemas"]
-    assert schemas["Error_2"]["properties"]["details"]["items"] == {
-        "$ref": "#/components/schemas/ErrorDetail"
-    }
+    assert schemas["Error_2"]["properties"]["details"]["items"] == {"$ref": "#/components/schemas/ErrorDetail"}
     assert schemas["ErrorDetail"]["properties"]["field"] == {"type": "string"}
 
 
@@ -272,9 +268,7 @@ def test_external_response_becomes_a_response_component(tmp_path: Path) -> None:
     document = loaded_ok(root)
     responses = document.document["paths"]["/pets"]["get"]["responses"]
     assert responses["404"] == {"$ref": "#/components/responses/NotFound"}
-    assert document.document["components"]["responses"]["NotFound"] == {
-        "description": "No such thing"
-    }
+    assert document.document["components"]["responses"]["NotFound"] == {"description": "No such thing"}
 
 
 def test_external_refs_in_discriminator_mapping_are_rewritten(tmp_path: Path) -> None:
@@ -320,9 +314,7 @@ def test_ref_key_inside_an_example_is_data(tmp_path: Path) -> None:
         },
     )
     document = loaded_ok(root)
-    assert document.document["components"]["schemas"]["Doc"]["example"] == {
-        "$ref": "not/a/file.yaml"
-    }
+    assert document.document["components"]["schemas"]["Doc"]["example"] == {"$ref": "not/a/file.yaml"}
 
 
 def test_path_items_that_refer_to_each_other_are_a_cycle_error(tmp_path: Path) -> None:

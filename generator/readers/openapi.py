@@ -76,9 +76,7 @@ class _Lowerer:
     def contract(self) -> Contract | None:
         info = self.document.get("info", {})
         components = self.document.get("components", {})
-        schemes = lower_security_schemes(
-            components.get("securitySchemes", {}), self.sink, self.loaded.locate
-        )
+        schemes = lower_security_schemes(components.get("securitySchemes", {}), self.sink, self.loaded.locate)
         operations = self._operations(schemes)
         models = generate_models(self.document)
         class_names = dict(models.class_names)
@@ -167,9 +165,10 @@ class _Lowerer:
             wire_name = str(raw["name"])
             if location is ParamLocation.HEADER and wire_name.lower() in _IGNORED_HEADERS:
                 continue
-            schema = raw.get("schema")
+            schema: Any = raw.get("schema")
             if schema is None and isinstance(raw.get("content"), dict):
-                schema = next(iter(raw["content"].values()), {}).get("schema", {})
+                first_media: Any = next(iter(raw["content"].values()), {})
+                schema = first_media.get("schema", {}) if isinstance(first_media, dict) else {}
             type_ref = self.schemas.lower(schema or {}, f"{class_stem} {wire_name}")
             if not _fits_in_parameter(type_ref, self.schemas):
                 self.sink.warning(

@@ -85,9 +85,7 @@ class OpenAPIDocument:
     root_file: Path
     source_files: tuple[Path, ...]
     origins: Mapping[str, tuple[Path, str]] = field(default_factory=dict, repr=False, compare=False)
-    positions: Mapping[Path, Mapping[str, SourcePosition]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    positions: Mapping[Path, Mapping[str, SourcePosition]] = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, pointer: str) -> Location:
         """Where the value at `pointer` (in `document`) was written.
@@ -232,7 +230,7 @@ def _check_header(root: _Source, sink: DiagnosticSink) -> OpenAPIVersion | None:
     match = _VERSION_PATTERN.fullmatch(declared) if isinstance(declared, str) else None
     if match is None:
         hint = (
-            " (write it as a quoted string with three parts, e.g. \"3.0.3\")"
+            ' (write it as a quoted string with three parts, e.g. "3.0.3")'
             if not isinstance(declared, str) or declared.count(".") < 2
             else ""
         )
@@ -465,9 +463,7 @@ class _Bundler:
     # `out_pointer` in the bundle; the two pointers move in step, so `origins` only needs an
     # entry where content from another file (or place) starts.
 
-    def walk(
-        self, node: Any, kind: str, source: _Source, source_pointer: str, out_pointer: str
-    ) -> Any:
+    def walk(self, node: Any, kind: str, source: _Source, source_pointer: str, out_pointer: str) -> Any:
         container, _, item_kind = kind.partition(":")
         if item_kind:
             return self.walk_container(node, container, item_kind, source, source_pointer, out_pointer)
@@ -545,9 +541,7 @@ class _Bundler:
             return self.walk_discriminator(value, source, member_source_pointer, member_out_pointer)
         return copy.deepcopy(value)
 
-    def walk_discriminator(
-        self, node: Any, source: _Source, source_pointer: str, out_pointer: str
-    ) -> Any:
+    def walk_discriminator(self, node: Any, source: _Source, source_pointer: str, out_pointer: str) -> Any:
         """Discriminator mapping values may be refs into other files; they must follow too."""
         result = copy.deepcopy(node)
         if not isinstance(node, dict) or not isinstance(node.get("mapping"), dict):
@@ -785,9 +779,7 @@ def _check_local_refs(loaded: OpenAPIDocument, already_reported: set[str], sink:
 _INSTANCE_THEN_VERDICT = re.compile(
     r"(?P<instance>[\[{].*[\]}]) (?P<verdict>(?:is|are|has|does|should|must|was|contains)\b.*)"
 )
-_OPERATION_IN_MESSAGE = re.compile(
-    r"for '(?P<method>[a-z]+)'(?: operation)? in '(?P<path>/[^']*)'"
-)
+_OPERATION_IN_MESSAGE = re.compile(r"for '(?P<method>[a-z]+)'(?: operation)? in '(?P<path>/[^']*)'")
 
 
 def _short_message(message: str) -> str:
@@ -860,26 +852,21 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
         # That says nothing about the contract, so it is not an error.
         sink.warning(
             "openapi.validation-incomplete",
-            "the contract nests references too deeply for the OpenAPI validator; "
-            "it was only partly validated",
+            "the contract nests references too deeply for the OpenAPI validator; it was only partly validated",
             loaded.locate(""),
         )
     except Exception as exc:  # a validator crash on odd input must stay a diagnostic
         findings.append(
             (
                 "",
-                f"the OpenAPI validator failed on this document: {type(exc).__name__}: "
-                f"{_short_message(str(exc))}",
+                f"the OpenAPI validator failed on this document: {type(exc).__name__}: {_short_message(str(exc))}",
             )
         )
     # "not valid under any of the schemas" says less than an error found inside the same value.
     specific = [
         (pointer, message)
         for pointer, message in findings
-        if not (
-            _VAGUE_MESSAGE.search(message)
-            and any(other.startswith(pointer + "/") for other, _ in findings)
-        )
+        if not (_VAGUE_MESSAGE.search(message) and any(other.startswith(pointer + "/") for other, _ in findings))
     ]
     for pointer, message in specific[:MAX_VALIDATION_ERRORS]:
         sink.error("openapi.invalid", message, loaded.locate(pointer))

@@ -12,8 +12,9 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-from datamodel_code_generator._format_types import DatetimeClassType, Formatter
+from datamodel_code_generator import generate
+from datamodel_code_generator._format_types import DatetimeClassType, Formatter, PythonVersion
+from datamodel_code_generator.enums import DataModelType, InputFileType
 
 from generator.ir.model import ModelModule
 from generator.ir.names import ClassName
@@ -64,9 +65,7 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one document")
     class_names = sorted(
-        (entry["source_ref"], ClassName(entry["class_name"]))
-        for entry in metadata["models"]
-        if entry.get("source_ref")
+        (entry["source_ref"], ClassName(entry["class_name"])) for entry in metadata["models"] if entry.get("source_ref")
     )
     return ModelModule(source=_strip_generator_header(source), class_names=tuple(class_names))
 

@@ -56,9 +56,7 @@ def _lower_scheme(key: str, raw: dict[str, Any], names: NameScope) -> SecuritySc
         kind = _HTTP_SCHEMES.get(str(raw.get("scheme", "")).lower())
         if kind is None:
             return None
-        return SecurityScheme(
-            key=key, name=name, kind=kind, doc=doc, bearer_format=str(raw.get("bearerFormat", ""))
-        )
+        return SecurityScheme(key=key, name=name, kind=kind, doc=doc, bearer_format=str(raw.get("bearerFormat", "")))
     if scheme_type == "oauth2":
         flows = tuple(
             OAuthFlow(

@@ -160,9 +160,7 @@ def syntax_for(path: Path) -> Syntax:
     return "json" if path.suffix.lower() == ".json" else "yaml"
 
 
-def load_document(
-    text: str, file: str, sink: DiagnosticSink, *, syntax: Syntax = "yaml"
-) -> LoadedDocument | None:
+def load_document(text: str, file: str, sink: DiagnosticSink, *, syntax: Syntax = "yaml") -> LoadedDocument | None:
     """Parse `text` (from `file`, used in diagnostics) into data and positions.
 
     Returns None after reporting at least one error to `sink`; an empty YAML file is a document

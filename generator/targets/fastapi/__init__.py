@@ -47,7 +47,11 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{options.package_dir}/py.typed", ""),
         file(f"{options.package_dir}/app.py", "fastapi/app.py.jinja"),
         file(f"{options.package_dir}/__main__.py", "fastapi/main.py.jinja"),
-        FileSpec(f"{options.package_dir}/service.py", render(environment, "fastapi/user_service.py.jinja", base), Ownership.USER),
+        FileSpec(
+            f"{options.package_dir}/service.py",
+            render(environment, "fastapi/user_service.py.jinja", base),
+            Ownership.USER,
+        ),
         file(f"{generated}/__init__.py", "fastapi/package_init.py.jinja"),
         file(f"{generated}/models.py", "fastapi/models.py.jinja", models_source=contract.models.source),
         FileSpec(f"{generated}/runtime.py", static_file("fastapi/static/runtime.py")),

@@ -85,18 +85,14 @@ _FLOW_FIELDS = {
 }
 
 
-def security_dependency(
-    operation: Operation, views: dict[str, SchemeView]
-) -> SecurityDependencyView | None:
+def security_dependency(operation: Operation, views: dict[str, SchemeView]) -> SecurityDependencyView | None:
     if not operation.security or not any(operation.security):
         return None
     used: dict[str, SchemeView] = {}
     for requirement in operation.security:
         for use in requirement:
             used.setdefault(use.scheme, views[use.scheme])
-    requirements = [
-        {use.scheme: list(use.scopes) for use in requirement} for requirement in operation.security
-    ]
+    requirements = [{use.scheme: list(use.scopes) for use in requirement} for requirement in operation.security]
     return SecurityDependencyView(
         name=operation.name,
         schemes=tuple(used.values()),
