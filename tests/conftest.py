@@ -1,0 +1,58 @@
+"""Shared fixtures: generated projects are built once per session and reused read-only."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import DiagnosticSink
+from generator.pipeline import Job, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+EXAMPLE_SPECS = ("petstore", "showcase")
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    """A console script of the test virtualenv (black, ruff, mypy, contractgen)."""
+    candidate = BIN / name
+    return str(candidate) if candidate.exists() else shutil.which(name) or name
+
+
+def generate_project(spec: Path, out_dir: Path, package: str) -> Path:
+    sink = DiagnosticSink()
+    report = generate(Job((spec,), out_dir, (), package), sink)
+    assert report.ok, report
+    return out_dir
+
+
+@pytest.fixture(scope="session", params=EXAMPLE_SPECS)
+def rest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project generated from one example spec (petstore, showcase); do not modify it."""
+    name = str(request.param)
+    return generate_project(SPECS / f"{name}.yaml", tmp_path_factory.mktemp(name) / name, name)
+
+
+def project_env(project: Path, **extra: str) -> dict[str, str]:
+    """Environment for running a generated project's code without installing it."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(project / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["LOG_LEVEL"] = "WARNING"
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def chdir_tmp(tmp_path: Path) -> Iterator[Path]:
+    previous = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        yield tmp_path
+    finally:
+        os.chdir(previous)
