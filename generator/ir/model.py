@@ -46,6 +46,7 @@ class Param:
     default: JsonValue = None
     constraints: tuple[Constraint, ...] = ()
     deprecated: bool = False
+    example: JsonValue = None
 
 
 class BodyKind(enum.Enum):

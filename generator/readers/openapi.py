@@ -181,6 +181,7 @@ class _Lowerer:
             resolved = self.schemas.resolve(schema or {})
             _, core = split_nullable(resolved) if isinstance(resolved, dict) else (False, {})
             required = bool(raw.get("required", False)) or location is ParamLocation.PATH
+            example = raw["example"] if "example" in raw else self.examples.synthesize(schema or {})
             params.append(
                 Param(
                     wire_name=wire_name,
@@ -193,6 +194,7 @@ class _Lowerer:
                     default=core.get("default"),
                     constraints=_constraints(core),
                     deprecated=bool(raw.get("deprecated", False)),
+                    example=example,
                 )
             )
         return tuple(params)
@@ -297,7 +299,8 @@ class _Lowerer:
         return tuple(responses)
 
     def _example(self, media: Any, schema: Any, kind: BodyKind, status: str) -> tuple[Any, bool]:
-        if kind is BodyKind.BINARY or not status.startswith("2"):
+        """The body a mock (or an error handler) answers with: the contract's, else synthesised."""
+        if kind is BodyKind.BINARY:
             return None, False
         candidates: list[Any] = []
         if isinstance(media, dict):

@@ -27,3 +27,14 @@ def used_names(texts: Iterable[str], candidates: Iterable[str]) -> list[str]:
     for text in texts:
         seen |= _names(text)
     return sorted(set(candidates) & seen)
+
+
+def isort_order(names: Iterable[str]) -> list[str]:
+    """isort's `order_by_type`: CONSTANTS, then Classes, then functions, each alphabetical."""
+
+    def kind(name: str) -> int:
+        if name.isupper() and len(name) > 1:
+            return 0
+        return 1 if name[:1].isupper() else 2
+
+    return sorted(set(names), key=lambda name: (kind(name), name.lower(), name))

@@ -5,20 +5,27 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from generator.ir.model import Contract, Operation, Response
-from generator.ir.names import PythonIdentifier
+from generator.ir.model import Contract, Operation
 from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render, static_file
 from generator.targets.fastapi.security_views import SchemeView, scheme_view, security_dependency
-from generator.targets.fastapi.views import OperationView, operation_view, primary_response, router_module_name
-from generator.targets.imports import used_names
+from generator.targets.fastapi.views import OperationView, operation_view, router_module_name
+from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
 
 NAME = "fastapi"
 DEPENDENCIES = ("fastapi>=0.115", "pydantic>=2.7", "uvicorn>=0.30", "python-multipart>=0.0.9")
 
 _FASTAPI_NAMES = ("APIRouter", "Body", "Cookie", "Depends", "File", "Form", "Header", "Path", "Query", "UploadFile")
-_RUNTIME_NAMES = ("Credentials", "DeclaredResponse", "OperationResponses", "get_service", "read_body", "read_text")
+_RUNTIME_NAMES = (
+    "Credentials",
+    "DeclaredResponse",
+    "OperationResponses",
+    "StrictJsonBody",
+    "get_service",
+    "read_body",
+    "read_text",
+)
 
 
 def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
@@ -111,12 +118,13 @@ def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
     texts = [argument.annotation for view in views for argument in view.route_arguments]
     texts.extend(text for view in views for text in (*view.declared_responses, view.responses_doc))
     texts.extend(expression for view in views for _, expression in view.constants)
+    texts.extend(view.strict_body or "" for view in views)
     return {
         "typing": ["Annotated", *used_names(texts, ("Any",))],
-        "fastapi": sorted({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
+        "fastapi": isort_order({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
         "pydantic": used_names(texts, ("TypeAdapter",)),
         "package": used_names(texts, ("models", "security")),
-        "runtime": sorted({"OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
+        "runtime": isort_order({"EXAMPLES", "OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
     }
 
 
@@ -128,14 +136,17 @@ def _mock_imports(views: list[OperationView]) -> dict[str, list[str]]:
         "typing": ["Any", "TypeVar"],
         "fastapi": used_names(texts, ("UploadFile",)),
         "package": used_names(texts, ("models",)),
-        "runtime": sorted({"ApiResponse", *used_names(texts, ("Credentials",))}),
+        "runtime": isort_order({"ApiResponse", "EXAMPLES", *used_names(texts, ("Credentials",))}),
     }
 
 
 def _examples_json(operations: tuple[Operation, ...]) -> str:
-    examples: dict[str, object] = {}
+    """Example bodies per operation and declared status: mock answers and error-reply templates."""
+    examples: dict[str, dict[str, object]] = {}
     for operation in operations:
-        primary: Response | None = primary_response(operation.http.responses)
-        if primary is not None and primary.has_example:
-            examples[PythonIdentifier(operation.name)] = primary.example
+        by_status = {
+            response.status: response.example for response in operation.http.responses if response.has_example
+        }
+        if by_status:
+            examples[operation.name] = by_status
     return json.dumps(examples, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

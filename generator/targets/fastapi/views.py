@@ -57,6 +57,8 @@ class OperationView:
     example_adapter: str | None
     example_headers: str
     constants: tuple[tuple[PythonIdentifier, str], ...] = ()
+    strict_body: str | None = None
+    primary_status: str = "200"
 
 
 def python_type_for_param(type_ref: TypeRef) -> str:
@@ -118,7 +120,16 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
             {header.wire_name: _header_example(header.type) for header in primary.headers} if primary else {}
         ),
         constants=tuple(constants),
+        strict_body=_strict_body(http.request_body),
+        primary_status=primary.status if primary is not None else "200",
     )
+
+
+def _strict_body(body: RequestBody | None) -> str | None:
+    """`Depends(StrictJsonBody(...))` for JSON bodies: the contract's types, without lax coercion."""
+    if body is None or body.kind is not BodyKind.JSON or body.type is None:
+        return None
+    return f"Depends(StrictJsonBody(TypeAdapter({spell(body.type)})))"
 
 
 def primary_response(responses: tuple[Response, ...]) -> Response | None:

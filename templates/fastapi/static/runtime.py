@@ -14,12 +14,16 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from fastapi import HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasicCredentials
 from pydantic import TypeAdapter, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.types import ASGIApp
 
@@ -116,6 +120,9 @@ class DeclaredResponse:
         return self.status == str(status_code)
 
 
+_MESSAGE_FIELDS = ("message", "detail", "error", "title", "description", "error_description")
+
+
 @dataclass(frozen=True)
 class OperationResponses:
     """Everything a route needs to turn a service result into an HTTP response."""
@@ -123,6 +130,37 @@ class OperationResponses:
     operation: str
     default_status: int
     declared: tuple[DeclaredResponse, ...]
+    examples: Mapping[str, Any] = field(default_factory=dict)
+
+    def error(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> Response | None:
+        """A client-error response shaped as the contract declares it, or None if it declares none.
+
+        Invalid input answers 422 unless the contract declares 400 (and not 422) for the operation.
+        The body is the contract's example for that response with the reason put into its
+        message-like field, so even error replies validate against the contract.
+        """
+        declared_statuses = {item.status for item in self.declared}
+        if status_code == 422 and "422" not in declared_statuses and "400" in declared_statuses:
+            status_code = 400
+        declared = self.find(status_code)
+        if declared is None:
+            return None
+        body = self.examples.get(declared.status)
+        if isinstance(body, dict):
+            body = dict(body)
+            for name in _MESSAGE_FIELDS:
+                if isinstance(body.get(name), str):
+                    body[name] = message
+                    break
+        if declared.adapter is None:
+            return Response(status_code=status_code, headers=dict(headers or {}))
+        try:
+            payload = declared.adapter.dump_python(
+                declared.adapter.validate_python(body), mode="json", by_alias=True, exclude_unset=True
+            )
+        except ValidationError:
+            payload = self.examples.get(declared.status)
+        return JSONResponse(payload, status_code, dict(headers or {}), media_type=declared.media_type)
 
     def find(self, status_code: int) -> DeclaredResponse | None:
         exact = [item for item in self.declared if item.status == str(status_code)]
@@ -247,6 +285,83 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
             },
         )
         return response
+
+
+def _load_examples() -> dict[str, dict[str, Any]]:
+    """Example bodies per operation and status, from the contract (`examples.json` beside this file)."""
+    text = resources.files(__package__ or __name__).joinpath("examples.json").read_text(encoding="utf-8")
+    loaded: dict[str, dict[str, Any]] = json.loads(text)
+    return loaded
+
+
+EXAMPLES = _load_examples()
+
+
+def _whole_numbers_as_int(text: str) -> int | float:
+    """JSON Schema counts 3.0 as an integer; strict validation would not, so parse it as 3."""
+    number = float(text)
+    return int(number) if number.is_integer() and abs(number) < 2**63 else number
+
+
+def _reject_constant(text: str) -> Any:
+    raise ValueError(f"{text} is not valid JSON")
+
+
+class StrictJsonBody:
+    """Re-validates a JSON body strictly: no "1" for 1, no 0 for false, as the contract says.
+
+    FastAPI validates bodies in pydantic's lax mode, which accepts input the contract forbids;
+    this dependency runs the same models in strict JSON mode and reports violations as 422.
+    """
+
+    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+        self._adapter = adapter
+
+    async def __call__(self, request: Request) -> None:
+        raw = await request.body()
+        if not raw.strip():
+            return
+        try:
+            data = json.loads(raw, parse_float=_whole_numbers_as_int, parse_constant=_reject_constant)
+        except ValueError:
+            return
+        try:
+            self._adapter.validate_json(json.dumps(data), strict=True)
+        except ValidationError as error:
+            errors = [{**item, "loc": ("body", *item["loc"])} for item in error.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+
+def install_error_handlers(app: FastAPI, operations: Mapping[str, OperationResponses]) -> None:
+    """Answer invalid requests and auth failures with the error responses the contract declares."""
+
+    def operation_for(request: Request) -> OperationResponses | None:
+        route = request.scope.get("route")
+        name = getattr(route, "name", None)
+        return operations.get(name) if isinstance(name, str) else None
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        responses = operation_for(request)
+        message = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', '')}" for item in error.errors()
+        )
+        shaped = responses.error(422, message or "invalid request") if responses else None
+        if shaped is not None:
+            return shaped
+        return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        headers = dict(error.headers or {})
+        responses = operation_for(request)
+        shaped = responses.error(error.status_code, str(error.detail), headers) if responses else None
+        if shaped is not None:
+            return shaped
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
 def get_service(request: Request) -> Any:
