@@ -78,6 +78,8 @@ class RequestBody:
     type: TypeRef | None = None
     fields: tuple[FormField, ...] = ()
     doc: str = ""
+    schema_pointer: str = ""
+    """JSON pointer to the body's schema in the shipped contract, for exact runtime validation."""
 
 
 @dataclass(frozen=True)

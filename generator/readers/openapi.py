@@ -36,7 +36,7 @@ from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind
 from generator.readers.openapi_document import OpenAPIDocument, load_openapi
 from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
-from generator.readers.openapi_schemas import SchemaLowering, split_nullable
+from generator.readers.openapi_schemas import SchemaLowering, make_integer_formats_explicit, split_nullable
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -61,8 +61,19 @@ def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
     return _Lowerer(loaded, sink).contract()
 
 
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
 def _pointer(*tokens: str) -> str:
-    return "".join("/" + token.replace("~", "~0").replace("/", "~1") for token in tokens)
+    return "".join("/" + _escape(token) for token in tokens)
+
+
+def _pointer_of(raw: Any, inline_pointer: str) -> str:
+    """Where an object really lives: its `$ref` target (one hop; bundled refs are local), else inline."""
+    if isinstance(raw, dict) and isinstance(raw.get("$ref"), str) and raw["$ref"].startswith("#"):
+        return str(raw["$ref"][1:])
+    return inline_pointer
 
 
 class _Lowerer:
@@ -70,6 +81,7 @@ class _Lowerer:
         self.loaded = loaded
         self.sink = sink
         self.document: dict[str, Any] = copy.deepcopy(loaded.document)
+        make_integer_formats_explicit(self.document)
         self.schemas = SchemaLowering(self.document)
         self.examples = ExampleMaker(self.document, self.schemas.resolve)
 
@@ -203,7 +215,9 @@ class _Lowerer:
         body = self.schemas.resolve(raw)
         if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
             return None
+        body_pointer = _pointer_of(raw, pointer + "/requestBody")
         media_type, media = _pick_media_type(body["content"])
+        schema_pointer = f"{body_pointer}/content/{_escape(media_type)}/schema"
         kind = _body_kind(media_type)
         schema = media.get("schema", {}) if isinstance(media, dict) else {}
         required = bool(body.get("required", False))
@@ -221,7 +235,7 @@ class _Lowerer:
         if kind is BodyKind.TEXT:
             return RequestBody(media_type, kind, required, Primitive(PrimitiveKind.STRING), doc=doc)
         type_ref = self.schemas.lower(schema, f"{class_stem} Request")
-        return RequestBody(media_type, kind, required, type_ref, doc=doc)
+        return RequestBody(media_type, kind, required, type_ref, doc=doc, schema_pointer=schema_pointer)
 
     def _form_fields(self, schema: Any, class_stem: ClassName) -> tuple[FormField, ...]:
         resolved = self.schemas.resolve(schema)

@@ -160,3 +160,30 @@ def bind_class_names(type_ref: TypeRef, class_names: dict[str, ClassName]) -> Ty
     if isinstance(type_ref, Nullable):
         return Nullable(bind_class_names(type_ref.inner, class_names))
     return type_ref
+
+
+_INTEGER_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def make_integer_formats_explicit(node: Any) -> None:
+    """Spell `format: int32/int64` as minimum/maximum, so every validator enforces the range.
+
+    The formats are part of the contract (OpenAPI 3.1 §4.2), but pydantic knows only Python's
+    unbounded `int`; explicit bounds travel into the models and the parameter checks alike.
+    """
+    if isinstance(node, list):
+        for item in node:
+            make_integer_formats_explicit(item)
+        return
+    if not isinstance(node, dict):
+        return
+    bounds = _INTEGER_FORMAT_BOUNDS.get(str(node.get("format")))
+    if bounds is not None and node.get("type") in ("integer", ["integer", "null"], ["null", "integer"]):
+        low, high = bounds
+        if "minimum" not in node and not isinstance(node.get("exclusiveMinimum"), (int, float)):
+            node["minimum"] = low
+        if "maximum" not in node and not isinstance(node.get("exclusiveMaximum"), (int, float)):
+            node["maximum"] = high
+    for key, value in node.items():
+        if key not in ("example", "examples", "default", "enum", "const"):
+            make_integer_formats_explicit(value)

@@ -1,14 +1,124 @@
-"""`contract-tests` target: pytest + schemathesis checks any implementation against the contract."""
+"""`contract-tests` target: pytest + schemathesis checks any implementation against the contract.
+
+The generated tests need no generator at run time: the contract ships in the package, and the
+per-operation facts the route tests need (example paths, required parameters, security) are
+computed here and written as data.
+"""
 
 from __future__ import annotations
 
-from generator.ir.model import Contract
+import json
+from typing import Any
+from urllib.parse import quote
+
+from generator.escaping import python_literal
+from generator.ir.model import BodyKind, Contract, Operation, Param, ParamLocation, SecurityKind
+from generator.ir.names import constant_case
 from generator.plan import FileSpec
+from generator.render import make_environment, render
 from generator.targets.options import TargetOptions
 
 NAME = "contract-tests"
 TEST_DEPENDENCIES = ("pytest>=8", "schemathesis>=4.0", "httpx>=0.27")
 
+_SCHEME_KINDS = {
+    SecurityKind.API_KEY: "apiKey",
+    SecurityKind.HTTP_BASIC: "basic",
+    SecurityKind.HTTP_BEARER: "bearer",
+    SecurityKind.OAUTH2: "bearer",
+    SecurityKind.OPENID_CONNECT: "bearer",
+}
+
 
 def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
-    return []
+    environment = make_environment()
+    schemes = _schemes(contract)
+    operations = [_operation_facts(operation) for service in contract.services for operation in service.operations]
+    context = {
+        "contract_file": options.contract_file_name,
+        "package": options.package,
+        "schemes": [
+            {"key": key, "env_names": _env_names(scheme)} for key, scheme in sorted(schemes.items())
+        ],
+        "schemes_literal": python_literal(schemes),
+        "operations_literal": python_literal(operations),
+        "multipart_operations": [
+            operation.operation_id or operation.name
+            for service in contract.services
+            for operation in service.operations
+            if operation.http.request_body is not None and operation.http.request_body.kind is BodyKind.MULTIPART
+        ],
+    }
+    files = [
+        FileSpec("tests/__init__.py", ""),
+        FileSpec("tests/contract/__init__.py", ""),
+    ]
+    for name in ("conftest.py", "credentials.py", "test_schema.py", "test_routes.py"):
+        files.append(FileSpec(f"tests/contract/{name}", render(environment, f"contract_tests/{name}.jinja", context)))
+    return files
+
+
+def _schemes(contract: Contract) -> dict[str, dict[str, Any]]:
+    schemes: dict[str, dict[str, Any]] = {}
+    for scheme in contract.security_schemes:
+        entry: dict[str, Any] = {
+            "kind": _SCHEME_KINDS[scheme.kind],
+            "env": f"CONTRACT_AUTH_{constant_case(scheme.key)}",
+        }
+        if scheme.kind is SecurityKind.API_KEY and scheme.location is not None:
+            entry.update({"in": scheme.location.value, "name": scheme.param_name})
+        schemes[scheme.key] = entry
+    return schemes
+
+
+def _env_names(scheme: dict[str, Any]) -> list[str]:
+    if scheme["kind"] == "basic":
+        return [scheme["env"] + "_USERNAME", scheme["env"] + "_PASSWORD"]
+    return [scheme["env"]]
+
+
+def _operation_facts(operation: Operation) -> dict[str, Any]:
+    http = operation.http
+    path = http.path
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    cookies: dict[str, str] = {}
+    for param in http.params:
+        if param.location is ParamLocation.PATH:
+            path = path.replace("{" + param.wire_name + "}", quote(_text(param.example), safe=""))
+        elif param.required and param.location is ParamLocation.QUERY:
+            query[param.wire_name] = _query_value(param)
+        elif param.required and param.location is ParamLocation.HEADER:
+            headers[param.wire_name] = _text(param.example)
+        elif param.required and param.location is ParamLocation.COOKIE:
+            cookies[param.wire_name] = _text(param.example)
+    first_requirement = next((requirement for requirement in operation.security if requirement), ())
+    return {
+        "id": f"{http.method} {http.path}",
+        "method": http.method,
+        "path": path,
+        "query": query,
+        "headers": headers,
+        "cookies": cookies,
+        "declared": sorted(response.status for response in http.responses),
+        "requires_auth": operation.requires_auth,
+        "auth_schemes": [use.scheme for use in first_requirement],
+    }
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_text(item) for item in value)
+    if value is None:
+        return "1"
+    return json.dumps(value) if isinstance(value, dict) else str(value)
+
+
+def _query_value(param: Param) -> Any:
+    if isinstance(param.example, list):
+        return [_text(item) for item in param.example]
+    return _text(param.example)

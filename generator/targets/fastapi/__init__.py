@@ -14,15 +14,22 @@ from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
 
 NAME = "fastapi"
-DEPENDENCIES = ("fastapi>=0.115", "pydantic>=2.7", "uvicorn>=0.30", "python-multipart>=0.0.9")
+DEPENDENCIES = (
+    "fastapi>=0.115",
+    "pydantic>=2.7",
+    "uvicorn>=0.30",
+    "python-multipart>=0.0.9",
+    "openapi-schema-validator>=0.6",
+)
 
 _FASTAPI_NAMES = ("APIRouter", "Body", "Cookie", "Depends", "File", "Form", "Header", "Path", "Query", "UploadFile")
 _RUNTIME_NAMES = (
     "Credentials",
     "DeclaredResponse",
     "OperationResponses",
-    "StrictJsonBody",
+    "ContractJsonBody",
     "get_service",
+    "iso_text_only",
     "read_body",
     "read_text",
 )
@@ -122,7 +129,7 @@ def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
     return {
         "typing": ["Annotated", *used_names(texts, ("Any",))],
         "fastapi": isort_order({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
-        "pydantic": used_names(texts, ("TypeAdapter",)),
+        "pydantic": used_names(texts, ("BeforeValidator", "TypeAdapter")),
         "package": used_names(texts, ("models", "security")),
         "runtime": isort_order({"EXAMPLES", "OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
     }

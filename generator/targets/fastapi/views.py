@@ -126,10 +126,10 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
 
 
 def _strict_body(body: RequestBody | None) -> str | None:
-    """`Depends(StrictJsonBody(...))` for JSON bodies: the contract's types, without lax coercion."""
-    if body is None or body.kind is not BodyKind.JSON or body.type is None:
+    """`Depends(ContractJsonBody(...))`: JSON bodies are checked against the contract's own schema."""
+    if body is None or body.kind is not BodyKind.JSON or not body.schema_pointer:
         return None
-    return f"Depends(StrictJsonBody(TypeAdapter({spell(body.type)})))"
+    return f"Depends(ContractJsonBody({python_literal(body.schema_pointer)}))"
 
 
 def primary_response(responses: tuple[Response, ...]) -> Response | None:
@@ -186,11 +186,21 @@ def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
     if isinstance(_unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
         keywords.append("convert_underscores=False")
     call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join(keywords)})"
-    annotation = f"Annotated[{_service_param_type(param)}, {call}]"
+    validators = ", BeforeValidator(iso_text_only)" if _is_temporal(param.type) else ""
+    annotation = f"Annotated[{_service_param_type(param)}, {call}{validators}]"
     default = None
     if not param.required:
         default = _default_expression(param) if param.has_default else "None"
     return Argument(param.name, annotation, default), route_path
+
+
+def _is_temporal(type_ref: TypeRef) -> bool:
+    target = _unwrap(type_ref)
+    return isinstance(target, Primitive) and target.kind in (
+        PrimitiveKind.DATE,
+        PrimitiveKind.DATETIME,
+        PrimitiveKind.TIME,
+    )
 
 
 def _unwrap(type_ref: TypeRef) -> TypeRef:

@@ -22,6 +22,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasicCredentials
+from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
 from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -297,39 +298,46 @@ def _load_examples() -> dict[str, dict[str, Any]]:
 EXAMPLES = _load_examples()
 
 
-def _whole_numbers_as_int(text: str) -> int | float:
-    """JSON Schema counts 3.0 as an integer; strict validation would not, so parse it as 3."""
-    number = float(text)
-    return int(number) if number.is_integer() and abs(number) < 2**63 else number
+def _load_contract() -> dict[str, Any]:
+    text = resources.files(__package__ or __name__).joinpath("contract.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
-def _reject_constant(text: str) -> Any:
-    raise ValueError(f"{text} is not valid JSON")
+CONTRACT = _load_contract()
 
 
-class StrictJsonBody:
-    """Re-validates a JSON body strictly: no "1" for 1, no 0 for false, as the contract says.
+class ContractJsonBody:
+    """Validates a JSON body against the contract's own schema before the models see it.
 
-    FastAPI validates bodies in pydantic's lax mode, which accepts input the contract forbids;
-    this dependency runs the same models in strict JSON mode and reports violations as 422.
+    FastAPI's pydantic models run in lax mode ("1" passes for 1, null for an optional field),
+    which accepts bodies the contract forbids; the contract's JSON Schema, checked here with
+    openapi-schema-validator, has the last word. Violations are reported as 422.
     """
 
-    def __init__(self, adapter: TypeAdapter[Any]) -> None:
-        self._adapter = adapter
+    def __init__(self, schema_pointer: str) -> None:
+        is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
+        validator_class: Any = OAS31Validator if is_31 else OAS30Validator
+        checker = oas31_format_checker if is_31 else oas30_format_checker
+        wrapper = {**CONTRACT, "$ref": "#" + schema_pointer}
+        self._validator = validator_class(wrapper, format_checker=checker)
 
     async def __call__(self, request: Request) -> None:
         raw = await request.body()
         if not raw.strip():
             return
         try:
-            data = json.loads(raw, parse_float=_whole_numbers_as_int, parse_constant=_reject_constant)
+            data = json.loads(raw)
         except ValueError:
             return
-        try:
-            self._adapter.validate_json(json.dumps(data), strict=True)
-        except ValidationError as error:
-            errors = [{**item, "loc": ("body", *item["loc"])} for item in error.errors(include_url=False)]
-            raise RequestValidationError(errors) from None
+        errors = sorted(self._validator.iter_errors(data), key=lambda item: list(item.absolute_path))
+        if errors:
+            raise RequestValidationError(
+                [
+                    {"type": "contract", "loc": ("body", *error.absolute_path), "msg": error.message[:300]}
+                    for error in errors[:10]
+                ]
+            )
 
 
 def install_error_handlers(app: FastAPI, operations: Mapping[str, OperationResponses]) -> None:
@@ -362,6 +370,16 @@ def install_error_handlers(app: FastAPI, operations: Mapping[str, OperationRespo
 
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+_NUMERIC_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def iso_text_only(value: Any) -> Any:
+    """Dates and times in parameters are ISO 8601 text; pydantic would also take Unix timestamps."""
+    if isinstance(value, str) and _NUMERIC_TEXT.match(value.strip()):
+        raise ValueError("expected an ISO 8601 date/time, not a number")
+    return value
 
 
 def get_service(request: Request) -> Any:
