@@ -37,9 +37,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     context = {
         "contract_file": options.contract_file_name,
         "package": options.package,
-        "schemes": [
-            {"key": key, "env_names": _env_names(scheme)} for key, scheme in sorted(schemes.items())
-        ],
+        "schemes": [{"key": key, "env_names": _env_names(scheme)} for key, scheme in sorted(schemes.items())],
         "schemes_literal": python_literal(schemes),
         "operations_literal": python_literal(operations),
         "multipart_operations": [

@@ -151,9 +151,7 @@ def _examples_json(operations: tuple[Operation, ...]) -> str:
     """Example bodies per operation and declared status: mock answers and error-reply templates."""
     examples: dict[str, dict[str, object]] = {}
     for operation in operations:
-        by_status = {
-            response.status: response.example for response in operation.http.responses if response.has_example
-        }
+        by_status = {response.status: response.example for response in operation.http.responses if response.has_example}
         if by_status:
             examples[operation.name] = by_status
     return json.dumps(examples, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
