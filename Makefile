@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_SPECS := petstore showcase
 
-.PHONY: demo test install clean lint
+.PHONY: demo test install clean lint examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: install
 lint: install
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
+
+examples: install
+	@for spec in $(DEMO_SPECS); do \
+		$(BIN)/contractgen generate specs/$$spec.yaml --out examples/$$spec --package $$spec || exit 1; \
+	done
 
 clean:
 	rm -rf build dist $(VENV)

@@ -1,0 +1,477 @@
+"""Runtime support for the generated FastAPI service: responses, credentials, logging, settings.
+
+This file is copied verbatim by contractgen; it does not depend on the contract.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Generic, TypeVar
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasicCredentials
+from openapi_schema_validator import (
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from pydantic import TypeAdapter, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.types import ASGIApp
+
+BodyT = TypeVar("BodyT")
+
+logger = logging.getLogger("service")
+
+
+@dataclass(frozen=True)
+class ApiResponse(Generic[BodyT]):
+    """Return this from a service method to answer with a declared non-default status."""
+
+    status_code: int
+    body: BodyT | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One presented credential: an API key, a bearer/OAuth2 token, or basic username/password."""
+
+    scheme: str
+    kind: str
+    value: str
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The credentials that satisfied one of the operation's security requirements."""
+
+    presented: tuple[Credential, ...]
+    required_scopes: tuple[str, ...] = ()
+
+    def get(self, scheme: str) -> Credential | None:
+        return next((item for item in self.presented if item.scheme == scheme), None)
+
+
+PresentedValue = str | HTTPBasicCredentials | HTTPAuthorizationCredentials | None
+
+
+def to_credential(scheme: str, kind: str, presented: PresentedValue) -> Credential | None:
+    """Normalise what FastAPI's security classes return into one `Credential` shape."""
+    if presented is None:
+        return None
+    if isinstance(presented, HTTPBasicCredentials):
+        return Credential(scheme, kind, presented.username, presented.password)
+    if isinstance(presented, HTTPAuthorizationCredentials):
+        return Credential(scheme, kind, presented.credentials) if presented.credentials else None
+    value = presented
+    if kind in ("oauth2", "openIdConnect"):
+        prefix, _, token = value.partition(" ")
+        if prefix.lower() != "bearer" or not token:
+            return None
+        value = token
+    return Credential(scheme, kind, value) if value else None
+
+
+Requirements = Sequence[Mapping[str, Sequence[str]]]
+"""OpenAPI `security`: alternatives (OR) of scheme → scopes maps (AND); `{}` allows anonymous."""
+
+
+def satisfy(
+    requirements: Requirements, presented: Mapping[str, Credential | None]
+) -> Credentials | None:
+    """The first requirement whose credentials were all presented."""
+    for requirement in requirements:
+        if not requirement:
+            return None
+        found = [presented.get(scheme) for scheme in requirement]
+        if all(item is not None for item in found):
+            scopes = tuple(
+                scope for scopes_needed in requirement.values() for scope in scopes_needed
+            )
+            return Credentials(tuple(item for item in found if item is not None), scopes)
+    return None
+
+
+def unauthorized() -> HTTPException:
+    return HTTPException(
+        status_code=401, detail="Not authenticated", headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+@dataclass(frozen=True)
+class DeclaredResponse:
+    """One response status the contract declares, and how its body is checked and encoded."""
+
+    status: str
+    adapter: TypeAdapter[Any] | None
+    media_type: str | None
+
+    def matches(self, status_code: int) -> bool:
+        if self.status == "default":
+            return True
+        if self.status.endswith("XX"):
+            return str(status_code)[0] == self.status[0]
+        return self.status == str(status_code)
+
+
+_MESSAGE_FIELDS = ("message", "detail", "error", "title", "description", "error_description")
+
+
+@dataclass(frozen=True)
+class OperationResponses:
+    """Everything a route needs to turn a service result into an HTTP response."""
+
+    operation: str
+    default_status: int
+    declared: tuple[DeclaredResponse, ...]
+    examples: Mapping[str, Any] = field(default_factory=dict)
+
+    def error(
+        self, status_code: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> Response | None:
+        """A client-error response shaped as the contract declares it, or None if it declares none.
+
+        Invalid input answers 422 unless the contract declares 400 (and not 422) for the operation.
+        The body is the contract's example for that response with the reason put into its
+        message-like field, so even error replies validate against the contract.
+        """
+        declared_statuses = {item.status for item in self.declared}
+        if status_code == 422 and "422" not in declared_statuses and "400" in declared_statuses:
+            status_code = 400
+        declared = self.find(status_code)
+        if declared is None:
+            return None
+        body = self.examples.get(declared.status)
+        if isinstance(body, dict):
+            body = dict(body)
+            for name in _MESSAGE_FIELDS:
+                if isinstance(body.get(name), str):
+                    body[name] = message
+                    break
+        if declared.adapter is None:
+            return Response(status_code=status_code, headers=dict(headers or {}))
+        try:
+            payload = declared.adapter.dump_python(
+                declared.adapter.validate_python(body),
+                mode="json",
+                by_alias=True,
+                exclude_unset=True,
+            )
+        except ValidationError:
+            payload = self.examples.get(declared.status)
+        return JSONResponse(
+            payload, status_code, dict(headers or {}), media_type=declared.media_type
+        )
+
+    def find(self, status_code: int) -> DeclaredResponse | None:
+        exact = [item for item in self.declared if item.status == str(status_code)]
+        ranged = [
+            item
+            for item in self.declared
+            if item.status.endswith("XX") and item.matches(status_code)
+        ]
+        fallback = [item for item in self.declared if item.status == "default"]
+        candidates = exact or ranged or fallback
+        return candidates[0] if candidates else None
+
+    def respond(self, result: Any) -> Response:
+        """Validate the service's result against the contract and encode it.
+
+        A result the contract does not allow is a bug in the service, not in the request: it is
+        logged and answered with 500 rather than sent to the client.
+        """
+        if isinstance(result, ApiResponse):
+            status_code, body, headers = result.status_code, result.body, dict(result.headers)
+        else:
+            status_code, body, headers = self.default_status, result, {}
+        declared = self.find(status_code)
+        if declared is None:
+            logger.error(
+                "undeclared status", extra={"operation": self.operation, "status": status_code}
+            )
+            return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+        if declared.adapter is None or status_code == 204:
+            return Response(status_code=status_code, headers=headers)
+        if isinstance(body, (bytes, bytearray)):
+            return Response(bytes(body), status_code, headers, declared.media_type)
+        try:
+            validated = declared.adapter.validate_python(body, from_attributes=True)
+            payload = declared.adapter.dump_python(
+                validated, mode="json", by_alias=True, exclude_unset=True
+            )
+        except ValidationError as error:
+            logger.error(
+                "response does not match the contract",
+                extra={
+                    "operation": self.operation,
+                    "status": status_code,
+                    "errors": error.errors(),
+                },
+            )
+            return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+        if (
+            isinstance(payload, str)
+            and declared.media_type
+            and declared.media_type.startswith("text/")
+        ):
+            return Response(payload, status_code, headers, declared.media_type)
+        return JSONResponse(payload, status_code, headers, media_type=declared.media_type)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process settings, read from the environment (twelve-factor style)."""
+
+    log_level: str = "INFO"
+    json_logs: bool = True
+    expose_docs: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            json_logs=env.get("LOG_FORMAT", "json").lower() == "json",
+            expose_docs=env.get("EXPOSE_DOCS", "true").lower() in ("1", "true", "yes"),
+        )
+
+
+_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    if settings.json_logs:
+        handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(settings.log_level)
+
+
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+RequestHook = Callable[[Request], Awaitable[None]]
+
+
+class RequestContextMiddleware(BaseHTTPMiddleware):
+    """Request ids, W3C trace ids and one structured access-log line per request."""
+
+    def __init__(self, app: ASGIApp, hooks: Sequence[RequestHook] = ()) -> None:
+        super().__init__(app)
+        self._hooks = tuple(hooks)
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        traceparent = _TRACEPARENT.match(request.headers.get("traceparent", ""))
+        request.state.request_id = request_id
+        request.state.trace_id = traceparent.group(1) if traceparent else None
+        for hook in self._hooks:
+            await hook(request)
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        logger.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "request_id": request_id,
+                "trace_id": request.state.trace_id,
+            },
+        )
+        return response
+
+
+def _load_examples() -> dict[str, dict[str, Any]]:
+    """Example bodies per operation and status, from the contract (`examples.json` beside this file)."""
+    text = (
+        resources.files(__package__ or __name__)
+        .joinpath("examples.json")
+        .read_text(encoding="utf-8")
+    )
+    loaded: dict[str, dict[str, Any]] = json.loads(text)
+    return loaded
+
+
+EXAMPLES = _load_examples()
+
+
+def _load_contract() -> dict[str, Any]:
+    text = (
+        resources.files(__package__ or __name__)
+        .joinpath("contract.json")
+        .read_text(encoding="utf-8")
+    )
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+CONTRACT = _load_contract()
+
+
+class ContractJsonBody:
+    """Validates a JSON body against the contract's own schema before the models see it.
+
+    FastAPI's pydantic models run in lax mode ("1" passes for 1, null for an optional field),
+    which accepts bodies the contract forbids; the contract's JSON Schema, checked here with
+    openapi-schema-validator, has the last word. Violations are reported as 422.
+    """
+
+    def __init__(self, schema_pointer: str) -> None:
+        is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
+        validator_class: Any = OAS31Validator if is_31 else OAS30Validator
+        checker = oas31_format_checker if is_31 else oas30_format_checker
+        wrapper = {**CONTRACT, "$ref": "#" + schema_pointer}
+        self._validator = validator_class(wrapper, format_checker=checker)
+
+    async def __call__(self, request: Request) -> None:
+        raw = await request.body()
+        if not raw.strip():
+            return
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return
+        errors = sorted(
+            self._validator.iter_errors(data), key=lambda item: list(item.absolute_path)
+        )
+        if errors:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "contract",
+                        "loc": ("body", *error.absolute_path),
+                        "msg": error.message[:300],
+                    }
+                    for error in errors[:10]
+                ]
+            )
+
+
+def install_error_handlers(app: FastAPI, operations: Mapping[str, OperationResponses]) -> None:
+    """Answer invalid requests and auth failures with the error responses the contract declares."""
+
+    def operation_for(request: Request) -> OperationResponses | None:
+        route = request.scope.get("route")
+        name = getattr(route, "name", None)
+        return operations.get(name) if isinstance(name, str) else None
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        responses = operation_for(request)
+        message = "; ".join(
+            f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', '')}"
+            for item in error.errors()
+        )
+        shaped = responses.error(422, message or "invalid request") if responses else None
+        if shaped is not None:
+            return shaped
+        return JSONResponse({"detail": jsonable_encoder(error.errors())}, status_code=422)
+
+    async def on_http_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        headers = dict(error.headers or {})
+        responses = operation_for(request)
+        shaped = (
+            responses.error(error.status_code, str(error.detail), headers) if responses else None
+        )
+        if shaped is not None:
+            return shaped
+        return JSONResponse(
+            {"detail": error.detail}, status_code=error.status_code, headers=headers
+        )
+
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+_NUMERIC_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def iso_text_only(value: Any) -> Any:
+    """Dates and times in parameters are ISO 8601 text; pydantic would also take Unix timestamps."""
+    if isinstance(value, str) and _NUMERIC_TEXT.match(value.strip()):
+        raise ValueError("expected an ISO 8601 date/time, not a number")
+    return value
+
+
+def contract_openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's OpenAPI document, minus the 422 it adds where the contract routes errors elsewhere.
+
+    Invalid requests are answered with the contract's own 400, 4XX or default response when it
+    declares one (see `OperationResponses.error`), so documenting FastAPI's 422 there would be false.
+    """
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for path_item in document.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
+                if "422" in responses and responses.keys() & {"400", "4XX", "default"}:
+                    del responses["422"]
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+def get_service(request: Request) -> Any:
+    """The service instance `create_app` was given (a FastAPI dependency)."""
+    return request.app.state.service
+
+
+async def read_body(request: Request) -> bytes:
+    """A raw (binary) request body."""
+    return await request.body()
+
+
+async def read_text(request: Request) -> str:
+    """A `text/*` request body, decoded as UTF-8 (invalid bytes are a client error)."""
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HTTPException(status_code=400, detail="request body is not valid UTF-8") from error
