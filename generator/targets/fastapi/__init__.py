@@ -82,6 +82,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             "fastapi/security.py.jinja",
             schemes=_used_schemes(views, schemes),
             dependencies=[view.security for view in views if view.security is not None],
+            fastapi_imports=_security_imports(views) or ["Depends"],
         ),
         file(f"{generated}/application.py", "fastapi/application.py.jinja", routers=sorted(by_tag)),
         file(f"{generated}/routes/__init__.py", "fastapi/routes_init.py.jinja"),
@@ -103,8 +104,13 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
 
 
 def _used_schemes(views: list[OperationView], schemes: dict[str, SchemeView]) -> list[SchemeView]:
-    used = {scheme.constant for view in views if view.security for scheme in view.security.schemes}
+    used = {use.scheme.constant for view in views if view.security for use in view.security.schemes}
     return [scheme for scheme in schemes.values() if scheme.constant in used]
+
+
+def _security_imports(views: list[OperationView]) -> list[str]:
+    depends = [use.depends for view in views if view.security for use in view.security.schemes]
+    return used_names(depends, ("Depends", "Security"))
 
 
 def _texts(views: list[OperationView]) -> list[str]:

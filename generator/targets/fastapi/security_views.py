@@ -26,11 +26,19 @@ class SchemeView:
 
 
 @dataclass(frozen=True)
+class SchemeUseView:
+    """A scheme read by one operation's dependency; `depends` documents OAuth2 scopes too."""
+
+    scheme: SchemeView
+    depends: str
+
+
+@dataclass(frozen=True)
 class SecurityDependencyView:
     """One dependency per secured operation: which schemes it reads and which combinations pass."""
 
     name: PythonIdentifier
-    schemes: tuple[SchemeView, ...]
+    schemes: tuple[SchemeUseView, ...]
     requirements_literal: str
     anonymous_allowed: bool
 
@@ -88,14 +96,22 @@ _FLOW_FIELDS = {
 def security_dependency(operation: Operation, views: dict[str, SchemeView]) -> SecurityDependencyView | None:
     if not operation.security or not any(operation.security):
         return None
-    used: dict[str, SchemeView] = {}
+    scopes: dict[str, list[str]] = {}
     for requirement in operation.security:
         for use in requirement:
-            used.setdefault(use.scheme, views[use.scheme])
+            known = scopes.setdefault(use.scheme, [])
+            known.extend(scope for scope in use.scopes if scope not in known)
+    used = []
+    for key, needed in scopes.items():
+        view = views[key]
+        depends = (
+            f"Security({view.constant}, scopes={python_literal(needed)})" if needed else f"Depends({view.constant})"
+        )
+        used.append(SchemeUseView(view, depends))
     requirements = [{use.scheme: list(use.scopes) for use in requirement} for requirement in operation.security]
     return SecurityDependencyView(
         name=operation.name,
-        schemes=tuple(used.values()),
+        schemes=tuple(used),
         requirements_literal=python_literal(requirements),
         anonymous_allowed=any(not requirement for requirement in operation.security),
     )

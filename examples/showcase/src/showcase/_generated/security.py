@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Security
 from fastapi.security import (
     APIKeyCookie,
     APIKeyHeader,
@@ -87,7 +87,7 @@ _create_item_requirements: Requirements = [{"OAuth2": ["items:write"]}, {"Bearer
 
 
 async def create_item(
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:write"])],
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
 ) -> Credentials:
     presented = {
@@ -105,7 +105,7 @@ _get_item_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["items:r
 
 async def get_item(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
     presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
@@ -142,7 +142,7 @@ _get_items_item_id_history_requirements: Requirements = [
 
 async def get_items_item_id_history(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
     presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
@@ -159,7 +159,7 @@ _create_animal_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["it
 
 async def create_animal(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
     presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
@@ -175,7 +175,7 @@ _upload_file_requirements: Requirements = [{"OAuth2": ["files:write"]}]
 
 
 async def upload_file(
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["files:write"])],
 ) -> Credentials:
     presented = {
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
@@ -191,7 +191,7 @@ _download_file_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["it
 
 async def download_file(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
-    o_auth2: Annotated[str | None, Depends(O_AUTH2)],
+    o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
     presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
