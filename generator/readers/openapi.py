@@ -90,7 +90,16 @@ class _Lowerer:
         components = self.document.get("components", {})
         schemes = lower_security_schemes(components.get("securitySchemes", {}), self.sink, self.loaded.locate)
         operations = self._operations(schemes)
-        models = generate_models(self.document)
+        try:
+            models = generate_models(self.document)
+        except Exception as error:  # the model generator's own limits surface as a located error
+            message = " ".join(str(error).split())[:300] or type(error).__name__
+            self.sink.error(
+                "openapi.models-failed",
+                f"datamodel-code-generator could not build models: {message}",
+                self.loaded.locate("/components/schemas"),
+            )
+            return None
         class_names = dict(models.class_names)
         bound = tuple(_bind(operation, class_names, self) for operation in operations)
         if self.sink.has_errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 
 from generator.ir.model import Contract
 from generator.plan import FileSpec
@@ -23,7 +24,7 @@ class Target:
     requires: tuple[str, ...] = ()
 
 
-TARGETS: dict[str, Target] = {
+BUILTIN_TARGETS: dict[str, Target] = {
     target.name: target
     for target in (
         Target(fastapi.NAME, "openapi", fastapi.plan, fastapi.DEPENDENCIES),
@@ -39,5 +40,21 @@ TARGETS: dict[str, Target] = {
 }
 
 
+ENTRY_POINT_GROUP = "contractgen.targets"
+
+
+def _plugin_targets() -> dict[str, Target]:
+    """Third-party targets: each entry point in `contractgen.targets` names a `Target` object."""
+    found: dict[str, Target] = {}
+    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+        target = entry_point.load()
+        if isinstance(target, Target) and target.name not in BUILTIN_TARGETS:
+            found[target.name] = target
+    return found
+
+
+TARGETS: dict[str, Target] = {**BUILTIN_TARGETS, **_plugin_targets()}
+
+
 def default_targets(protocol: str) -> tuple[str, ...]:
-    return tuple(name for name, target in TARGETS.items() if target.protocol == protocol)
+    return tuple(name for name, target in BUILTIN_TARGETS.items() if target.protocol == protocol)
