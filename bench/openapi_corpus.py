@@ -92,9 +92,8 @@ def main() -> None:
     seconds = sorted(float(result["seconds"]) for result in results)  # type: ignore[arg-type]
     print("outcomes:", dict(outcomes))
     print("refusal codes:", dict(codes.most_common(10)))
-    print(
-        f"per contract: median {seconds[len(seconds) // 2]:.2f}s, max {seconds[-1]:.2f}s; wall {time.perf_counter() - started:.0f}s"
-    )
+    wall = time.perf_counter() - started
+    print(f"per contract: median {seconds[len(seconds) // 2]:.2f}s, max {seconds[-1]:.2f}s; wall {wall:.0f}s")
     for result in results:
         if result["outcome"] in ("internal-error", "import-failed", "timeout"):
             print(f"  {result['outcome']}: {result['path']}: {result.get('error')}")
