@@ -19,12 +19,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
+# generate specs/NAME.yaml into build/demo/NAME, pip install -e it, run its tests/contract; prints a summary
 demo: install
-	@rm -rf build/demo
-	@for spec in $(DEMO_SPECS); do \
-		$(BIN)/contractgen generate specs/$$spec.yaml --out build/demo/$$spec --package $$spec || exit 1; \
-	done
-	@$(BIN)/python bench/../scripts/demo_summary.py build/demo $(DEMO_SPECS)
+	@$(BIN)/python scripts/demo.py $(DEMO_SPECS)
 
 test: install
 	$(BIN)/python -m pytest -n 2 -q

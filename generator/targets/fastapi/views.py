@@ -52,17 +52,12 @@ class OperationView:
     default_status: int
     declared_responses: tuple[str, ...]
     responses_doc: str
-    status_code: int
     security: SecurityDependencyView | None
     example_adapter: str | None
     example_headers: str
     constants: tuple[tuple[PythonIdentifier, str], ...] = ()
     strict_body: str | None = None
     primary_status: str = "200"
-
-
-def python_type_for_param(type_ref: TypeRef) -> str:
-    return spell(type_ref)
 
 
 def operation_view(operation: Operation, security: SecurityDependencyView | None) -> OperationView:
@@ -113,7 +108,6 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
         default_status=default_status,
         declared_responses=tuple(_declared_response(response) for response in http.responses),
         responses_doc=_responses_doc(http.responses),
-        status_code=default_status,
         security=security,
         example_adapter=_example_adapter(primary),
         example_headers=python_literal(
