@@ -98,7 +98,7 @@ def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], 
     files: list[FileSpec] = []
     for name in targets:
         files.extend(TARGETS[name].plan(contract, options))
-    dependencies = [dep for name in targets for dep in TARGETS[name].dependencies]
+    dependencies = [dep for name in targets for dep in TARGETS[name].dependencies_for(contract)]
     test_dependencies = [dep for name in targets for dep in TARGETS[name].test_dependencies]
     files.extend(project.plan(contract, options, dependencies, test_dependencies))
     return contract, format_python(files), options

@@ -17,6 +17,7 @@ _NOT_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]+")
 _SOFT_KEYWORDS = {"match", "case", "type", "_"}
 _RESERVED = set(keyword.kwlist) | {"None", "True", "False", "self", "cls"}
 _MAX_LENGTH = 80
+_CLASS_LIKE = re.compile(r"[A-Z][A-Za-z0-9_]{0,79}")
 _SAFE_DIR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,79}")
 _SAFE_FILE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,79}(\.[A-Za-z0-9]{1,10})?")
 
@@ -53,9 +54,11 @@ class PythonIdentifier(str):
 
 
 class ClassName(str):
-    """A valid PascalCase Python class name: `pet-store item` is `PetStoreItem`."""
+    """A valid Python class name: `pet-store item` is `PetStoreItem`; `HTTPError` stays as it is."""
 
     def __new__(cls, raw: str) -> ClassName:
+        if _CLASS_LIKE.fullmatch(raw) and raw not in _RESERVED:
+            return super().__new__(cls, raw)
         words = _words(raw) or ["model"]
         cleaned = "".join(word[:1].upper() + word[1:] for word in words)[:_MAX_LENGTH]
         if cleaned[0].isdigit():

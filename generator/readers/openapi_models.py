@@ -6,6 +6,7 @@ class it gave every schema `$ref` and targets never guess names.
 
 from __future__ import annotations
 
+import ast
 import json
 import tempfile
 import warnings
@@ -58,7 +59,6 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
                 allow_population_by_field_name=True,
                 strict_nullable=True,
                 disable_timestamp=True,
-                keep_model_order=True,
                 treat_dot_as_module=False,
             )
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from urllib.parse import unquote
 
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
@@ -62,11 +63,12 @@ class SchemaLowering:
         return schema
 
     def lookup(self, ref: str) -> Any:
+        """The node a local `$ref` names; its fragment is percent-encoded (RFC 6901 §6)."""
         node: Any = self.document
-        for token in ref.removeprefix("#/").split("/"):
-            if not ref.startswith("#/"):
-                break
-            key = _unescape_token(token)
+        if not ref.startswith("#/"):
+            return node
+        for token in ref[2:].split("/"):
+            key = _unescape_token(unquote(token))
             node = node[int(key)] if isinstance(node, list) else node[key]
         return node
 

@@ -22,12 +22,24 @@ class Target:
     dependencies: tuple[str, ...]
     test_dependencies: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    contract_dependencies: Callable[[Contract], tuple[str, ...]] | None = None
+    """Extra runtime requirements that depend on what the contract uses (e.g. email formats)."""
+
+    def dependencies_for(self, contract: Contract) -> tuple[str, ...]:
+        extra = self.contract_dependencies(contract) if self.contract_dependencies else ()
+        return (*self.dependencies, *extra)
 
 
 BUILTIN_TARGETS: dict[str, Target] = {
     target.name: target
     for target in (
-        Target(fastapi.NAME, "openapi", fastapi.plan, fastapi.DEPENDENCIES),
+        Target(
+            fastapi.NAME,
+            "openapi",
+            fastapi.plan,
+            fastapi.DEPENDENCIES,
+            contract_dependencies=fastapi.contract_dependencies,
+        ),
         Target(
             contract_tests.NAME,
             "openapi",

@@ -22,6 +22,14 @@ DEPENDENCIES = (
     "openapi-schema-validator>=0.6",
 )
 
+
+def contract_dependencies(contract: Contract) -> tuple[str, ...]:
+    """Packages the generated models need beyond the base set (pydantic's optional extras)."""
+    if "EmailStr" in contract.models.source or "NameEmail" in contract.models.source:
+        return ("email-validator>=2.0",)
+    return ()
+
+
 _FASTAPI_NAMES = ("APIRouter", "Body", "Cookie", "Depends", "File", "Form", "Header", "Path", "Query", "UploadFile")
 _RUNTIME_NAMES = (
     "Credentials",

@@ -94,13 +94,15 @@ SECURED = [operation for operation in OPERATIONS if operation["requires_auth"]]
 
 def send(client: httpx.Client, operation: dict[str, Any], *, authenticated: bool) -> httpx.Response:
     headers, query, cookies = request_parts(operation["auth_schemes"] if authenticated else [])
+    all_cookies = {**operation["cookies"], **cookies}
+    if all_cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in all_cookies.items())
     client.cookies.clear()
     return client.request(
         operation["method"],
         operation["path"],
         params={**operation["query"], **query},
         headers={**operation["headers"], **headers},
-        cookies={**operation["cookies"], **cookies},
     )
 
 

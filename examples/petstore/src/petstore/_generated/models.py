@@ -9,16 +9,14 @@ from typing import Annotated
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field
 
 
-class Error(BaseModel):
+class PetStatus(Enum):
     """
-    Error payload returned by every failing operation.
+    Lifecycle status of a pet in the store.
     """
 
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    code: Annotated[int, Field(examples=[404], ge=-2147483648, le=2147483647)]
-    message: Annotated[str, Field(examples=["pet 42 not found"])]
+    available = "available"
+    pending = "pending"
+    sold = "sold"
 
 
 class NewPet(BaseModel):
@@ -51,16 +49,6 @@ class Pet(BaseModel):
     status: PetStatus
 
 
-class PetStatus(Enum):
-    """
-    Lifecycle status of a pet in the store.
-    """
-
-    available = "available"
-    pending = "pending"
-    sold = "sold"
-
-
 class PhotoInfo(BaseModel):
     """
     Metadata about an uploaded photo.
@@ -76,3 +64,15 @@ class PhotoInfo(BaseModel):
     Size in bytes.
     """
     caption: Annotated[str | None, Field(examples=["Rex at the beach"])] = None
+
+
+class Error(BaseModel):
+    """
+    Error payload returned by every failing operation.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    code: Annotated[int, Field(examples=[404], ge=-2147483648, le=2147483647)]
+    message: Annotated[str, Field(examples=["pet 42 not found"])]

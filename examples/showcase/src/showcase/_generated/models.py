@@ -11,10 +11,25 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
-class Action(Enum):
-    created = "created"
-    updated = "updated"
-    deleted = "deleted"
+class ItemStatus(Enum):
+    """
+    Lifecycle status; note the dashed value.
+    """
+
+    draft = "draft"
+    active = "active"
+    out_of_stock = "out-of-stock"
+    archived = "archived"
+
+
+class Priority(IntEnum):
+    """
+    Priority, 1 (low) to 3 (high).
+    """
+
+    integer_1 = 1
+    integer_2 = 2
+    integer_3 = 3
 
 
 class BaseEntity(BaseModel):
@@ -30,147 +45,24 @@ class BaseEntity(BaseModel):
     updatedAt: Annotated[datetime | None, Field(examples=[None])] = None
 
 
-class Cat(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    petType: Literal["cat"]
-    name: Annotated[str, Field(examples=["Misty"], min_length=1)]
-    indoor: bool = True
-    livesLeft: Annotated[int | None, Field(examples=[9], ge=0, le=9)] = None
-
-
-class CategoryNode(BaseModel):
+class ShippingAddressV2(BaseModel):
     """
-    A node of the category tree; children are nodes too.
+    Where an item ships from.
     """
 
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    id: Annotated[int, Field(examples=[1], ge=1, le=9223372036854775807)]
-    name: Annotated[str, Field(examples=["Hardware"])]
-    parentId: Annotated[
-        int | None, Field(examples=[None], ge=-9223372036854775808, le=9223372036854775807)
-    ] = None
-    children: list[CategoryNode] | None = None
-
-
-class Dog(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
+    street: Annotated[str, Field(examples=["1 Main St"])]
+    city: Annotated[str, Field(examples=["Berlin"])]
+    postalCode: Annotated[str | None, Field(examples=["10115"], pattern="^[0-9A-Z -]{3,10}$")] = (
+        None
     )
-    petType: Literal["dog"]
-    name: Annotated[str, Field(examples=["Rex"], min_length=1)]
-    breed: Annotated[str | None, Field(examples=["beagle"])] = None
-    goodBoy: bool = True
+    country: Annotated[str, Field(examples=["DE"], pattern="^[A-Z]{2}$")]
 
 
-class Animal(RootModel[Cat | Dog]):
-    root: Annotated[
-        Cat | Dog,
-        Field(
-            discriminator="petType",
-            examples=[{"petType": "cat", "name": "Misty", "indoor": True, "livesLeft": 9}],
-        ),
-    ]
-    """
-    A cat or a dog.
-    """
-
-
-class Error(BaseModel):
-    """
-    Error payload for every failing operation.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    code: Annotated[str, Field(examples=["not_found"])]
-    message: Annotated[str, Field(examples=["No such resource."])]
-    details: list[ErrorDetail] | None = None
-    traceId: Annotated[str | None, Field(examples=[None])] = None
-
-
-class ErrorDetail(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    field: Annotated[str, Field(examples=["sku"])]
-    issue: Annotated[str, Field(examples=["does not match ^[A-Z]{3}-[0-9]{4}$"])]
-
-
-class FileInfo(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    id: Annotated[UUID, Field(examples=["0b8f3c2a-5d1e-4f6a-9b7c-1e2d3f4a5b6c"])]
-    filename: Annotated[str, Field(examples=["report.pdf"])]
-    size: Annotated[int, Field(examples=[48213], ge=0, le=9223372036854775807)]
-    contentType: Annotated[str, Field(examples=["application/pdf"])]
-    label: Annotated[str | None, Field(examples=["Q2 report"], max_length=100)] = None
-    public: bool = False
-    uploadedAt: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
-
-
-class GrantType(Enum):
-    client_credentials = "client_credentials"
-
-
-class Health(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    status: Annotated[Status, Field(examples=["ok"])]
-    time: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
-
-
-class HistoryEntry(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    at: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
-    action: Annotated[Action, Field(examples=["created"])]
-    actor: Annotated[str | None, Field(examples=["alice"])] = None
-    """
-    Who made the change; null for system changes.
-    """
-
-
-class IssueTokenGrantType(Enum):
-    client_credentials = "client_credentials"
-
-
-class ItemPage(BaseModel):
-    """
-    One page of items.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    items: list[Item]
-    total: Annotated[int, Field(examples=[1], ge=0)]
-    nextCursor: Annotated[str | None, Field(examples=[None])] = None
-
-
-class ItemStatus(Enum):
-    """
-    Lifecycle status; note the dashed value.
-    """
-
-    draft = "draft"
-    active = "active"
-    out_of_stock = "out-of-stock"
-    archived = "archived"
-
-
-class ListItemsSort(Enum):
-    name = "name"
-    field_name = "-name"
-    createdAt = "createdAt"
-    field_createdAt = "-createdAt"
+class Tag(RootModel[str]):
+    root: Annotated[str, Field(max_length=30, min_length=1)]
 
 
 class NewItem(BaseModel):
@@ -228,39 +120,101 @@ class Item(BaseEntity, NewItem):
     """
 
 
-class Priority(IntEnum):
+class ItemPage(BaseModel):
     """
-    Priority, 1 (low) to 3 (high).
-    """
-
-    integer_1 = 1
-    integer_2 = 2
-    integer_3 = 3
-
-
-class ShippingAddressV2(BaseModel):
-    """
-    Where an item ships from.
+    One page of items.
     """
 
     model_config = ConfigDict(
         populate_by_name=True,
     )
-    street: Annotated[str, Field(examples=["1 Main St"])]
-    city: Annotated[str, Field(examples=["Berlin"])]
-    postalCode: Annotated[str | None, Field(examples=["10115"], pattern="^[0-9A-Z -]{3,10}$")] = (
-        None
+    items: list[Item]
+    total: Annotated[int, Field(examples=[1], ge=0)]
+    nextCursor: Annotated[str | None, Field(examples=[None])] = None
+
+
+class Action(Enum):
+    created = "created"
+    updated = "updated"
+    deleted = "deleted"
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
     )
-    country: Annotated[str, Field(examples=["DE"], pattern="^[A-Z]{2}$")]
+    at: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
+    action: Annotated[Action, Field(examples=["created"])]
+    actor: Annotated[str | None, Field(examples=["alice"])] = None
+    """
+    Who made the change; null for system changes.
+    """
 
 
-class Status(Enum):
-    ok = "ok"
-    degraded = "degraded"
+class Cat(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    petType: Literal["cat"]
+    name: Annotated[str, Field(examples=["Misty"], min_length=1)]
+    indoor: bool = True
+    livesLeft: Annotated[int | None, Field(examples=[9], ge=0, le=9)] = None
 
 
-class Tag(RootModel[str]):
-    root: Annotated[str, Field(max_length=30, min_length=1)]
+class Dog(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    petType: Literal["dog"]
+    name: Annotated[str, Field(examples=["Rex"], min_length=1)]
+    breed: Annotated[str | None, Field(examples=["beagle"])] = None
+    goodBoy: bool = True
+
+
+class Animal(RootModel[Cat | Dog]):
+    root: Annotated[
+        Cat | Dog,
+        Field(
+            discriminator="petType",
+            examples=[{"petType": "cat", "name": "Misty", "indoor": True, "livesLeft": 9}],
+        ),
+    ]
+    """
+    A cat or a dog.
+    """
+
+
+class CategoryNode(BaseModel):
+    """
+    A node of the category tree; children are nodes too.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: Annotated[int, Field(examples=[1], ge=1, le=9223372036854775807)]
+    name: Annotated[str, Field(examples=["Hardware"])]
+    parentId: Annotated[
+        int | None, Field(examples=[None], ge=-9223372036854775808, le=9223372036854775807)
+    ] = None
+    children: list[CategoryNode] | None = None
+
+
+class FileInfo(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: Annotated[UUID, Field(examples=["0b8f3c2a-5d1e-4f6a-9b7c-1e2d3f4a5b6c"])]
+    filename: Annotated[str, Field(examples=["report.pdf"])]
+    size: Annotated[int, Field(examples=[48213], ge=0, le=9223372036854775807)]
+    contentType: Annotated[str, Field(examples=["application/pdf"])]
+    label: Annotated[str | None, Field(examples=["Q2 report"], max_length=100)] = None
+    public: bool = False
+    uploadedAt: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
+
+
+class GrantType(Enum):
+    client_credentials = "client_credentials"
 
 
 class TokenRequest(BaseModel):
@@ -280,6 +234,10 @@ class TokenRequest(BaseModel):
     """
 
 
+class TokenType(Enum):
+    Bearer = "Bearer"
+
+
 class TokenResponse(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -292,8 +250,50 @@ class TokenResponse(BaseModel):
     scope: Annotated[str | None, Field(examples=["items:read"])] = None
 
 
-class TokenType(Enum):
-    Bearer = "Bearer"
+class Status(Enum):
+    ok = "ok"
+    degraded = "degraded"
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    status: Annotated[Status, Field(examples=["ok"])]
+    time: Annotated[datetime, Field(examples=["2024-05-01T09:30:00Z"])]
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    field: Annotated[str, Field(examples=["sku"])]
+    issue: Annotated[str, Field(examples=["does not match ^[A-Z]{3}-[0-9]{4}$"])]
+
+
+class Error(BaseModel):
+    """
+    Error payload for every failing operation.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    code: Annotated[str, Field(examples=["not_found"])]
+    message: Annotated[str, Field(examples=["No such resource."])]
+    details: list[ErrorDetail] | None = None
+    traceId: Annotated[str | None, Field(examples=[None])] = None
+
+
+class ListItemsSort(Enum):
+    name = "name"
+    field_name = "-name"
+    createdAt = "createdAt"
+    field_createdAt = "-createdAt"
+
+
+class IssueTokenGrantType(Enum):
+    client_credentials = "client_credentials"
 
 
 CategoryNode.model_rebuild()
