@@ -6,7 +6,6 @@ class it gave every schema `$ref` and targets never guess names.
 
 from __future__ import annotations
 
-import ast
 import json
 import tempfile
 import warnings
