@@ -39,6 +39,7 @@ from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import SchemaLowering, make_integer_formats_explicit, split_nullable
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
+_NO_BODY_STATUSES = {"204", "205", "304"}
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _PARAM_NAMES_RESERVED = ("self", "auth", "body", "request", "response", "result", "service")
@@ -164,7 +165,7 @@ class _Lowerer:
                             path=http_path,
                             params=params,
                             request_body=self._request_body(raw.get("requestBody"), class_stem, pointer),
-                            responses=self._responses(raw.get("responses", {}), class_stem),
+                            responses=self._responses(raw.get("responses", {}), class_stem, pointer),
                         ),
                     )
                 )
@@ -275,9 +276,10 @@ class _Lowerer:
             )
         return tuple(fields)
 
-    def _responses(self, raw_responses: dict[str, Any], class_stem: ClassName) -> tuple[Response, ...]:
+    def _responses(self, raw_responses: dict[str, Any], class_stem: ClassName, pointer: str) -> tuple[Response, ...]:
         responses: list[Response] = []
         for status, raw in raw_responses.items():
+            response_pointer = _pointer_of(raw, f"{pointer}/responses/{_escape(str(status))}")
             response = self.schemas.resolve(raw)
             if not isinstance(response, dict):
                 continue
@@ -295,6 +297,13 @@ class _Lowerer:
                 if str(header_name).lower() != "content-type"
             )
             content = response.get("content")
+            if content and (str(status) in _NO_BODY_STATUSES or str(status).startswith("1")):
+                self.sink.warning(
+                    "openapi.body-not-allowed",
+                    f"a {status} response cannot have a body (RFC 9110); its content is ignored",
+                    self.loaded.locate(response_pointer + "/content"),
+                )
+                content = None
             if not isinstance(content, dict) or not content:
                 responses.append(Response(status=str(status), doc=doc, headers=headers))
                 continue

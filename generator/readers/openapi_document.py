@@ -838,8 +838,12 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
     """Check the bundle against the OpenAPI schema of its version, reporting each error once."""
     validator_class = OpenAPIV30SpecValidator if loaded.version == "3.0" else OpenAPIV31SpecValidator
     findings: list[tuple[str, str]] = []
+    dialect_pointers: set[str] = set()
     try:
         for error in validator_class(loaded.document).iter_errors():
+            if _is_regex_dialect(error):
+                dialect_pointers.add(_error_pointer(loaded.document, error))
+                continue
             chosen = _most_specific(error)
             pointer = _error_pointer(loaded.document, chosen)
             # One error per value: the 3.0 schema and the semantic checks often both object.
@@ -862,6 +866,13 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
                 f"the OpenAPI validator failed on this document: {type(exc).__name__}: {_short_message(str(exc))}",
             )
         )
+    for pointer in sorted(dialect_pointers)[:MAX_VALIDATION_ERRORS]:
+        sink.warning(
+            "openapi.regex-dialect",
+            "pattern uses ECMA-262 syntax (such as \\p{L}) that Python's re cannot check here; "
+            "it is passed on to the generated validators as written",
+            loaded.locate(pointer),
+        )
     # "not valid under any of the schemas" says less than an error found inside the same value.
     specific = [
         (pointer, message)
@@ -876,6 +887,24 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
             f"more validation errors not shown (only the first {MAX_VALIDATION_ERRORS} are)",
             loaded.locate(""),
         )
+
+
+def _is_regex_dialect(error: ValidationError) -> bool:
+    """A `pattern` Python's `re` rejects but JSON Schema's ECMA-262 dialect allows (`\\p{L}`).
+
+    JSON Schema patterns are ECMA-262 regexes; the validator checks them with Python's `re`, so
+    Unicode property classes look invalid. Such a failure, alone or as the cause of a
+    "Schema or Reference" alternative failing, is not a contract error.
+    """
+    if error.validator == "format" and error.validator_value == "regex":
+        return True
+    pending = list(error.context or [])
+    while pending:
+        candidate = pending.pop()
+        if candidate.validator == "format" and candidate.validator_value == "regex":
+            return True
+        pending.extend(candidate.context or [])
+    return False
 
 
 def _most_specific(error: ValidationError) -> ValidationError:
