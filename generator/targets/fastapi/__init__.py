@@ -20,6 +20,7 @@ DEPENDENCIES = (
     "uvicorn>=0.30",
     "python-multipart>=0.0.9",
     "openapi-schema-validator>=0.6",
+    "jsonschema>=4.18",
 )
 
 

@@ -5,6 +5,7 @@ This file is copied verbatim by contractgen; it does not depend on the contract.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -308,6 +309,25 @@ def _load_contract() -> dict[str, Any]:
 CONTRACT = _load_contract()
 
 
+def _lenient_patterns(validator_class: Any) -> Any:
+    """Skip `pattern`s Python's `re` cannot compile (ECMA-262 `\\p{L}` and friends).
+
+    The pydantic models check those patterns with their own regex engine, so nothing goes
+    unvalidated; without this, one such pattern would turn every request into a 500.
+    """
+    original = validator_class.VALIDATORS["pattern"]
+
+    def pattern(validator: Any, expected: Any, instance: Any, schema: Any) -> Any:
+        try:
+            re.compile(expected)
+        except (re.error, TypeError):
+            return
+        yield from original(validator, expected, instance, schema)
+
+    jsonschema_validators: Any = importlib.import_module("jsonschema.validators")
+    return jsonschema_validators.extend(validator_class, {"pattern": pattern})
+
+
 class ContractJsonBody:
     """Validates a JSON body against the contract's own schema before the models see it.
 
@@ -318,7 +338,7 @@ class ContractJsonBody:
 
     def __init__(self, schema_pointer: str) -> None:
         is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
-        validator_class: Any = OAS31Validator if is_31 else OAS30Validator
+        validator_class: Any = _lenient_patterns(OAS31Validator if is_31 else OAS30Validator)
         checker = oas31_format_checker if is_31 else oas30_format_checker
         wrapper = {**CONTRACT, "$ref": "#" + schema_pointer}
         self._validator = validator_class(wrapper, format_checker=checker)
