@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from generator.diagnostics import ContractError, DiagnosticSink, Location
 from generator.emit import CheckReport, EmitReport, check, emit
 from generator.format import format_python
 from generator.ir.model import Contract
-from generator.ir.names import package_name
+from generator.ir.names import PythonIdentifier, package_name
 from generator.plan import FileSpec
 from generator.readers.openapi import read_openapi
 from generator.targets import project
@@ -84,17 +85,51 @@ def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSin
     return tuple(sorted(set(closed), key=list(TARGETS).index))
 
 
+_IMPORTED_BY_GENERATED_CODE = {
+    "fastapi",
+    "pydantic",
+    "pydantic_core",
+    "starlette",
+    "uvicorn",
+    "httpx",
+    "jsonschema",
+    "openapi_schema_validator",
+    "schemathesis",
+    "hypothesis",
+    "pytest",
+    "multipart",
+    "python_multipart",
+    "email_validator",
+    "tests",
+}
+
+
+def shadows_a_module(name: str) -> bool:
+    """Would a top-level package of this name hide a module the generated project imports?"""
+    return name in sys.stdlib_module_names or name in _IMPORTED_BY_GENERATED_CODE
+
+
+def choose_package(requested: str | None, title: str, sink: DiagnosticSink) -> PythonIdentifier:
+    """`--package` as given (checked), else one derived from the title that shadows nothing."""
+    if requested is None:
+        derived = package_name(title)
+        return PythonIdentifier(f"{derived}_service") if shadows_a_module(derived) else derived
+    if package_name(requested) != requested:
+        sink.error("cli.bad-package", f"{requested!r} is not a valid package name; try {package_name(requested)!r}")
+    elif shadows_a_module(requested):
+        sink.error("cli.bad-package", f"package name {requested!r} would shadow the module of that name")
+    sink.raise_if_errors()
+    return PythonIdentifier(requested)
+
+
 def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], TargetOptions]:
     contract = read_contract(job.contracts, sink)
     targets = resolve_targets(job.targets, contract.protocol, sink)
     options = TargetOptions(
-        package=package_name(job.package or contract.title),
+        package=choose_package(job.package, contract.title, sink),
         contract_file_name=job.contracts[0].name,
         targets=targets,
     )
-    if job.package is not None and job.package != options.package:
-        sink.error("cli.bad-package", f"{job.package!r} is not a valid package name; try {options.package!r}")
-        sink.raise_if_errors()
     files: list[FileSpec] = []
     for name in targets:
         files.extend(TARGETS[name].plan(contract, options))

@@ -36,7 +36,12 @@ from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind
 from generator.readers.openapi_document import OpenAPIDocument, load_openapi
 from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
-from generator.readers.openapi_schemas import SchemaLowering, make_integer_formats_explicit, split_nullable
+from generator.readers.openapi_schemas import (
+    SchemaLowering,
+    drop_structured_enums,
+    make_integer_formats_explicit,
+    split_nullable,
+)
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
 _NO_BODY_STATUSES = {"204", "205", "304"}
@@ -83,6 +88,12 @@ class _Lowerer:
         self.sink = sink
         self.document: dict[str, Any] = copy.deepcopy(loaded.document)
         make_integer_formats_explicit(self.document)
+        for enum_pointer in drop_structured_enums(self.document):
+            sink.warning(
+                "openapi.structured-enum",
+                "enum values that are objects or arrays are not enforced (the field keeps its type)",
+                loaded.locate(enum_pointer),
+            )
         self.schemas = SchemaLowering(self.document)
         self.examples = ExampleMaker(self.document, self.schemas.resolve)
 

@@ -59,6 +59,7 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
                 strict_nullable=True,
                 disable_timestamp=True,
                 treat_dot_as_module=False,
+                set_default_enum_member=True,
             )
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     if not isinstance(source, str):

@@ -189,3 +189,26 @@ def make_integer_formats_explicit(node: Any) -> None:
     for key, value in node.items():
         if key not in ("example", "examples", "default", "enum", "const"):
             make_integer_formats_explicit(value)
+
+
+def drop_structured_enums(node: Any, pointer: str = "") -> list[str]:
+    """Remove `enum`s whose values are objects or arrays; return where they were.
+
+    Python enums of dicts and lists are mutable class attributes that cannot be matched reliably;
+    the field keeps its type and loses only the closed value set (the reader warns about it).
+    """
+    dropped: list[str] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            dropped += drop_structured_enums(item, f"{pointer}/{index}")
+        return dropped
+    if not isinstance(node, dict):
+        return dropped
+    values = node.get("enum")
+    if isinstance(values, list) and any(isinstance(value, (dict, list)) for value in values):
+        del node["enum"]
+        dropped.append(pointer + "/enum")
+    for key, value in node.items():
+        if key not in ("example", "examples", "default", "const"):
+            dropped += drop_structured_enums(value, f"{pointer}/{_pointer_token(str(key))}")
+    return dropped

@@ -91,7 +91,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             "fastapi/security.py.jinja",
             schemes=_used_schemes(views, schemes),
             dependencies=[view.security for view in views if view.security is not None],
-            fastapi_imports=_security_imports(views) or ["Depends"],
+            imports=_security_imports(views),
         ),
         file(f"{generated}/application.py", "fastapi/application.py.jinja", routers=sorted(by_tag)),
         file(f"{generated}/routes/__init__.py", "fastapi/routes_init.py.jinja"),
@@ -117,9 +117,31 @@ def _used_schemes(views: list[OperationView], schemes: dict[str, SchemeView]) ->
     return [scheme for scheme in schemes.values() if scheme.constant in used]
 
 
-def _security_imports(views: list[OperationView]) -> list[str]:
-    depends = [use.depends for view in views if view.security for use in view.security.schemes]
-    return used_names(depends, ("Depends", "Security"))
+_SECURITY_CLASSES = (
+    "APIKeyCookie",
+    "APIKeyHeader",
+    "APIKeyQuery",
+    "HTTPAuthorizationCredentials",
+    "HTTPBasic",
+    "HTTPBasicCredentials",
+    "HTTPBearer",
+    "OAuth2",
+    "OpenIdConnect",
+)
+
+
+def _security_imports(views: list[OperationView]) -> dict[str, list[str]]:
+    uses = [use for view in views if view.security for use in view.security.schemes]
+    anonymous_only = all(view.security.anonymous_allowed for view in views if view.security)
+    texts = [text for use in uses for text in (use.depends, use.scheme.constructor, use.scheme.presented_type)]
+    return {
+        "fastapi": used_names(texts, ("Depends", "Security")),
+        "security": isort_order(used_names(texts, _SECURITY_CLASSES)),
+        "runtime": isort_order(
+            {"Credentials", "Requirements", "satisfy", "to_credential"}
+            | (set() if anonymous_only else {"unauthorized"})
+        ),
+    }
 
 
 def _texts(views: list[OperationView]) -> list[str]:

@@ -11,31 +11,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
-from fastapi.security import (
-    APIKeyCookie,
-    APIKeyHeader,
-    APIKeyQuery,
-    HTTPAuthorizationCredentials,
-    HTTPBasic,
-    HTTPBasicCredentials,
-    HTTPBearer,
-    OAuth2,
-    OpenIdConnect,
-)
+from fastapi.security import APIKeyHeader
 
 from .runtime import Credentials, Requirements, satisfy, to_credential, unauthorized
-
-__all__ = [
-    "APIKeyCookie",
-    "APIKeyHeader",
-    "APIKeyQuery",
-    "HTTPAuthorizationCredentials",
-    "HTTPBasic",
-    "HTTPBasicCredentials",
-    "HTTPBearer",
-    "OAuth2",
-    "OpenIdConnect",
-]
 
 API_KEY_AUTH = APIKeyHeader(
     name="X-API-Key",

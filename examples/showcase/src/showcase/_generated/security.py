@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import Depends, Security
 from fastapi.security import (
-    APIKeyCookie,
     APIKeyHeader,
     APIKeyQuery,
     HTTPAuthorizationCredentials,
@@ -20,22 +19,9 @@ from fastapi.security import (
     HTTPBasicCredentials,
     HTTPBearer,
     OAuth2,
-    OpenIdConnect,
 )
 
 from .runtime import Credentials, Requirements, satisfy, to_credential, unauthorized
-
-__all__ = [
-    "APIKeyCookie",
-    "APIKeyHeader",
-    "APIKeyQuery",
-    "HTTPAuthorizationCredentials",
-    "HTTPBasic",
-    "HTTPBasicCredentials",
-    "HTTPBearer",
-    "OAuth2",
-    "OpenIdConnect",
-]
 
 API_KEY_HEADER = APIKeyHeader(name="X-API-Key", scheme_name="ApiKeyHeader", auto_error=False)
 
