@@ -26,7 +26,7 @@ class Location:
     pointer: str | None = None
 
     def __str__(self) -> str:
-        text = self.file
+        text = "".join(char if char.isprintable() else repr(char)[1:-1] for char in self.file)
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:

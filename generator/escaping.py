@@ -67,3 +67,16 @@ def checked_identifier(name: str) -> str:
     if not (isinstance(name, str) and name.isidentifier() and name.isascii() and not keyword.iskeyword(name)):
         raise UnsafeValueError(f"{name!r} is not a clean Python identifier; it must come from ir.names")
     return name
+
+
+_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, the rest as is."""
+    escaped = "".join(
+        _TOML_ESCAPES.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in str(text)
+        if not 0xD800 <= ord(char) <= 0xDFFF
+    )
+    return f'"{escaped}"'

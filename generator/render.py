@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from generator.escaping import checked_identifier, comment_text, docstring_text, python_literal
+from generator.escaping import checked_identifier, comment_text, docstring_text, python_literal, toml_string
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +42,7 @@ def make_environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         pylit=python_literal,
         docstring=docstring_text,
         comment=comment_text,
+        tomlstr=toml_string,
     )
     return environment
 

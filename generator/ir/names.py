@@ -68,6 +68,17 @@ class ClassName(str):
         return super().__new__(cls, cleaned)
 
 
+def generated_class_name(name: str) -> ClassName:
+    """A class another generator already defined (datamodel-code-generator may keep `Ünïcode`).
+
+    It must be a real identifier, and is then used exactly as defined: cleaning it would point
+    at a class that does not exist.
+    """
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"{name!r} is not a Python identifier")
+    return str.__new__(ClassName, name)
+
+
 def snake_case(raw: str) -> PythonIdentifier:
     """`listPets` → `list_pets`, `GET /pets/{id}` → `get_pets_id`."""
     return PythonIdentifier("_".join(_words(raw)))

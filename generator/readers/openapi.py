@@ -13,6 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from generator.diagnostics import DiagnosticSink
 from generator.ir.model import (
@@ -437,6 +438,9 @@ def _merged_properties(schema: Any, schemas: SchemaLowering) -> dict[str, Any]:
 def _bind(value: Any, class_names: dict[str, ClassName], lowerer: _Lowerer) -> Any:
     """Give every placeholder `Ref` the class name the model generator chose for it."""
     if isinstance(value, Ref):
+        decoded = unquote(value.source)
+        if decoded in class_names:
+            return Ref(class_names[decoded], value.source)
         if value.source not in class_names:
             lowerer.sink.error(
                 "openapi.model-missing",

@@ -17,7 +17,7 @@ from datamodel_code_generator._format_types import DatetimeClassType, Formatter,
 from datamodel_code_generator.enums import DataModelType, InputFileType
 
 from generator.ir.model import ModelModule
-from generator.ir.names import ClassName
+from generator.ir.names import generated_class_name
 
 _EMPTY_MODULE = "from __future__ import annotations\n"
 
@@ -65,7 +65,9 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one document")
     class_names = sorted(
-        (entry["source_ref"], ClassName(entry["class_name"])) for entry in metadata["models"] if entry.get("source_ref")
+        (entry["source_ref"], generated_class_name(entry["class_name"]))
+        for entry in metadata["models"]
+        if entry.get("source_ref")
     )
     return ModelModule(source=_strip_generator_header(source), class_names=tuple(class_names))
 
