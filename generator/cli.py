@@ -14,6 +14,7 @@ import typer
 from generator import __version__
 from generator.diagnostics import ContractError, DiagnosticSink, Severity
 from generator.emit import ManifestError, UnsafePathError
+from generator.escaping import UnsafeValueError
 from generator.pipeline import Job, check_job, generate, read_contract
 
 EXIT_DRIFT = 1
@@ -70,7 +71,7 @@ def _fail(sink: DiagnosticSink, error: Exception, debug: bool) -> NoReturn:
                 sink.items.append(item)
         _print_diagnostics(sink)
         raise typer.Exit(EXIT_BAD_INPUT)
-    if isinstance(error, (ManifestError, UnsafePathError)):
+    if isinstance(error, (ManifestError, UnsafePathError, UnsafeValueError)):
         _print_diagnostics(sink)
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -46,6 +46,41 @@ from generator.readers.openapi_schemas import (
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
 _NO_BODY_STATUSES = {"204", "205", "304"}
+# Module-level names of the generated route, service, mock and security modules (and builtins
+# their annotations use): an operation named like one of them would shadow it.
+_OPERATION_NAMES_RESERVED = (
+    "abc",
+    "annotations",
+    "any",
+    "bool",
+    "bytes",
+    "close",
+    "datetime",
+    "dict",
+    "example",
+    "examples",
+    "float",
+    "get_service",
+    "int",
+    "iso_text_only",
+    "json",
+    "list",
+    "models",
+    "operations",
+    "read_body",
+    "read_text",
+    "ready",
+    "router",
+    "satisfy",
+    "security",
+    "shutdown",
+    "startup",
+    "str",
+    "t",
+    "to_credential",
+    "unauthorized",
+    "uuid",
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _PARAM_NAMES_RESERVED = ("self", "auth", "body", "request", "response", "result", "service")
@@ -141,7 +176,7 @@ class _Lowerer:
         )
 
     def _operations(self, schemes: tuple[SecurityScheme, ...]) -> list[Operation]:
-        names = NameScope(["close", "shutdown", "startup"])
+        names = NameScope(_OPERATION_NAMES_RESERVED)
         default_security = self.document.get("security", [])
         operations: list[Operation] = []
         for http_path, path_item in self.document.get("paths", {}).items():

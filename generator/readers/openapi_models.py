@@ -33,9 +33,9 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
         return ModelModule(source=_EMPTY_MODULE)
     models_only = {
         "openapi": document.get("openapi", "3.1.0"),
-        "info": document.get("info", {"title": "contract", "version": "0"}),
+        "info": {"title": "contract", "version": "0"},
         "paths": {},
-        "components": {"schemas": schemas},
+        "components": {"schemas": {name: without_generator_directives(schema) for name, schema in schemas.items()}},
     }
     with tempfile.TemporaryDirectory(prefix="contractgen-models-") as scratch:
         metadata_path = Path(scratch) / "models.json"
@@ -70,6 +70,34 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
         if entry.get("source_ref")
     )
     return ModelModule(source=_strip_generator_header(source), class_names=tuple(class_names))
+
+
+_DATA_KEYWORDS = ("example", "examples", "default", "enum", "const")
+_NAME_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def without_generator_directives(node: Any) -> Any:
+    """A copy of the schemas without `x-...` extensions and `customBasePath`/`customTypePath`.
+
+    datamodel-code-generator obeys such keys (`x-python-import`, `customBasePath`, ...) by writing
+    imports and base classes into the models: a contract could make the generated code import
+    anything. Extensions carry no validation meaning, so none of them is passed on.
+    """
+    if isinstance(node, list):
+        return [without_generator_directives(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    cleaned: dict[str, Any] = {}
+    for key, value in node.items():
+        if str(key).startswith("x-") or key in ("customBasePath", "customTypePath"):
+            continue
+        if key in _DATA_KEYWORDS:
+            cleaned[key] = value
+        elif key in _NAME_MAPS and isinstance(value, dict):
+            cleaned[key] = {name: without_generator_directives(schema) for name, schema in value.items()}
+        else:
+            cleaned[key] = without_generator_directives(value)
+    return cleaned
 
 
 def _strip_generator_header(source: str) -> str:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from .routes import pets, store
+from .routes import pets as _routes_pets
+from .routes import store as _routes_store
 from .runtime import (
     OperationResponses,
     RequestContextMiddleware,
@@ -24,8 +25,8 @@ TITLE = "Petstore"
 VERSION = "1.0.0"
 DESCRIPTION = "A small pet store API used as the baseline example contract for contractgen."
 OPERATIONS: dict[str, OperationResponses] = {
-    **pets.OPERATIONS,
-    **store.OPERATIONS,
+    **_routes_pets.OPERATIONS,
+    **_routes_store.OPERATIONS,
 }
 
 
@@ -50,8 +51,8 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
-    app.include_router(pets.router)
-    app.include_router(store.router)
+    app.include_router(_routes_pets.router)
+    app.include_router(_routes_store.router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

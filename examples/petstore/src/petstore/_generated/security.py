@@ -28,13 +28,13 @@ _create_pet_requirements: Requirements = [{"ApiKeyAuth": []}]
 async def create_pet(
     api_key_auth: Annotated[str | None, Depends(API_KEY_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyAuth": to_credential("ApiKeyAuth", "apiKey", api_key_auth),
     }
-    credentials = satisfy(_create_pet_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_create_pet_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _update_pet_requirements: Requirements = [{"ApiKeyAuth": []}]
@@ -43,13 +43,13 @@ _update_pet_requirements: Requirements = [{"ApiKeyAuth": []}]
 async def update_pet(
     api_key_auth: Annotated[str | None, Depends(API_KEY_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyAuth": to_credential("ApiKeyAuth", "apiKey", api_key_auth),
     }
-    credentials = satisfy(_update_pet_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_update_pet_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _delete_pet_requirements: Requirements = [{"ApiKeyAuth": []}]
@@ -58,13 +58,13 @@ _delete_pet_requirements: Requirements = [{"ApiKeyAuth": []}]
 async def delete_pet(
     api_key_auth: Annotated[str | None, Depends(API_KEY_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyAuth": to_credential("ApiKeyAuth", "apiKey", api_key_auth),
     }
-    credentials = satisfy(_delete_pet_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_delete_pet_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _upload_pet_photo_requirements: Requirements = [{"ApiKeyAuth": []}]
@@ -73,10 +73,10 @@ _upload_pet_photo_requirements: Requirements = [{"ApiKeyAuth": []}]
 async def upload_pet_photo(
     api_key_auth: Annotated[str | None, Depends(API_KEY_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyAuth": to_credential("ApiKeyAuth", "apiKey", api_key_auth),
     }
-    credentials = satisfy(_upload_pet_photo_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_upload_pet_photo_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials

@@ -8,7 +8,11 @@ from collections.abc import Sequence
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from .routes import animals, auth, files, items, system
+from .routes import animals as _routes_animals
+from .routes import auth as _routes_auth
+from .routes import files as _routes_files
+from .routes import items as _routes_items
+from .routes import system as _routes_system
 from .runtime import (
     OperationResponses,
     RequestContextMiddleware,
@@ -24,11 +28,11 @@ TITLE = "Showcase"
 VERSION = "2.0.0"
 DESCRIPTION = "Kitchen-sink API: composition, discriminated unions, nullable fields, recursive\nschemas, every parameter location, several security schemes and odd names.\n"
 OPERATIONS: dict[str, OperationResponses] = {
-    **animals.OPERATIONS,
-    **auth.OPERATIONS,
-    **files.OPERATIONS,
-    **items.OPERATIONS,
-    **system.OPERATIONS,
+    **_routes_animals.OPERATIONS,
+    **_routes_auth.OPERATIONS,
+    **_routes_files.OPERATIONS,
+    **_routes_items.OPERATIONS,
+    **_routes_system.OPERATIONS,
 }
 
 
@@ -53,11 +57,11 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
-    app.include_router(animals.router)
-    app.include_router(auth.router)
-    app.include_router(files.router)
-    app.include_router(items.router)
-    app.include_router(system.router)
+    app.include_router(_routes_animals.router)
+    app.include_router(_routes_auth.router)
+    app.include_router(_routes_files.router)
+    app.include_router(_routes_items.router)
+    app.include_router(_routes_system.router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -58,15 +58,15 @@ async def list_items(
     api_key_query: Annotated[str | None, Depends(API_KEY_QUERY)],
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyHeader": to_credential("ApiKeyHeader", "apiKey", api_key_header),
         "ApiKeyQuery": to_credential("ApiKeyQuery", "apiKey", api_key_query),
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
     }
-    credentials = satisfy(_list_items_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_list_items_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _create_item_requirements: Requirements = [{"OAuth2": ["items:write"]}, {"BearerAuth": []}]
@@ -76,14 +76,14 @@ async def create_item(
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:write"])],
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
     }
-    credentials = satisfy(_create_item_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_create_item_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _get_item_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["items:read"]}]
@@ -93,14 +93,14 @@ async def get_item(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
     }
-    credentials = satisfy(_get_item_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_get_item_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _delete_item_requirements: Requirements = [{"ApiKeyHeader": [], "BasicAuth": []}]
@@ -110,14 +110,14 @@ async def delete_item(
     api_key_header: Annotated[str | None, Depends(API_KEY_HEADER)],
     basic_auth: Annotated[HTTPBasicCredentials | None, Depends(BASIC_AUTH)],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "ApiKeyHeader": to_credential("ApiKeyHeader", "apiKey", api_key_header),
         "BasicAuth": to_credential("BasicAuth", "basic", basic_auth),
     }
-    credentials = satisfy(_delete_item_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_delete_item_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _get_items_item_id_history_requirements: Requirements = [
@@ -130,14 +130,14 @@ async def get_items_item_id_history(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
     }
-    credentials = satisfy(_get_items_item_id_history_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_get_items_item_id_history_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _create_animal_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["items:read"]}]
@@ -147,14 +147,14 @@ async def create_animal(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
     }
-    credentials = satisfy(_create_animal_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_create_animal_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _upload_file_requirements: Requirements = [{"OAuth2": ["files:write"]}]
@@ -163,13 +163,13 @@ _upload_file_requirements: Requirements = [{"OAuth2": ["files:write"]}]
 async def upload_file(
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["files:write"])],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
     }
-    credentials = satisfy(_upload_file_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_upload_file_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
 
 
 _download_file_requirements: Requirements = [{"BearerAuth": []}, {"OAuth2": ["items:read"]}]
@@ -179,11 +179,11 @@ async def download_file(
     bearer_auth: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER_AUTH)],
     o_auth2: Annotated[str | None, Security(O_AUTH2, scopes=["items:read"])],
 ) -> Credentials:
-    presented = {
+    _presented = {
         "BearerAuth": to_credential("BearerAuth", "bearer", bearer_auth),
         "OAuth2": to_credential("OAuth2", "oauth2", o_auth2),
     }
-    credentials = satisfy(_download_file_requirements, presented)
-    if credentials is None:
+    _credentials = satisfy(_download_file_requirements, _presented)
+    if _credentials is None:
         raise unauthorized()
-    return credentials
+    return _credentials
