@@ -1171,11 +1171,6 @@ def test_oas30_security_scheme_key_stays_inside_the_conftest_docstring(
     assert not list(tmp_path.glob("PWNED*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG non-finite-number: YAML .nan/.inf in a default or bound reaches escaping.python_literal, "
-    "whose UnsafeValueError ends as 'internal error' (exit 3) instead of a located error (exit 2)",
-)
 def test_non_finite_number_is_refused_or_generated(tmp_path: Path, worker: ImportWorker) -> None:
     spec = FIXTURES / "non-finite-number.yaml"
     out = tmp_path / "out"

@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -100,7 +101,26 @@ def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
     loaded = load_openapi(path, sink)
     if loaded is None or sink.has_errors:
         return None
+    for pointer in _non_finite_numbers(loaded.document):
+        sink.error("openapi.non-finite-number", "NaN and infinity are not JSON numbers", loaded.locate(pointer))
+    if sink.has_errors:
+        return None
     return _Lowerer(loaded, sink).contract()
+
+
+def _non_finite_numbers(node: Any, pointer: str = "") -> list[str]:
+    """Where YAML's `.nan`/`.inf` appear: no JSON meaning, no safe Python literal."""
+    if isinstance(node, float) and not math.isfinite(node):
+        return [pointer]
+    if isinstance(node, dict):
+        return [
+            found
+            for key, value in node.items()
+            for found in _non_finite_numbers(value, f"{pointer}/{_escape(str(key))}")
+        ]
+    if isinstance(node, list):
+        return [found for index, value in enumerate(node) for found in _non_finite_numbers(value, f"{pointer}/{index}")]
+    return []
 
 
 def _escape(token: str) -> str:
