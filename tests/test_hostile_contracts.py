@@ -1247,11 +1247,6 @@ def test_date_and_uuid_defaults_pass_mypy(tmp_path: Path, mypy_cache: Path) -> N
     assert checked.returncode == 0, checked.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG path-parameter-renamed: views._param_argument rewrites `{pet-id}` to `{pet_id}` in the route "
-    "path, so the served /openapi.json names the path parameter pet_id, not the contract's pet-id",
-)
 def test_served_openapi_keeps_path_parameter_names(tmp_path: Path, worker: ImportWorker) -> None:
     out, result = generate_fixture("dashed-path-parameter.yaml", tmp_path, "dashed")
     assert_generated(result)

@@ -58,6 +58,8 @@ class OperationView:
     constants: tuple[tuple[PythonIdentifier, str], ...] = ()
     strict_body: str | None = None
     primary_status: str = "200"
+    contract_path: str | None = None
+    """The contract's path template when the route had to rename a parameter Starlette cannot route."""
 
 
 def operation_view(operation: Operation, security: SecurityDependencyView | None) -> OperationView:
@@ -116,6 +118,7 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
         constants=tuple(constants),
         strict_body=_strict_body(http.request_body),
         primary_status=primary.status if primary is not None else "200",
+        contract_path=http.path if route_path != http.path else None,
     )
 
 

@@ -475,8 +475,36 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
                 responses = operation.get("responses", {}) if isinstance(operation, dict) else {}
                 if "422" in responses and responses.keys() & {"400", "4XX", "default"}:
                     del responses["422"]
+        _restore_contract_paths(document)
         app.openapi_schema = document
     return app.openapi_schema
+
+
+_PATH_PARAMETER = re.compile(r"{([^}]+)}")
+
+
+def _restore_contract_paths(document: dict[str, Any]) -> None:
+    """Put back path templates Starlette could not route as written (`{pet-id}` is served as `{pet_id}`)."""
+    paths: dict[str, Any] = document.get("paths", {})
+    for served_path in list(paths):
+        path_item = paths[served_path]
+        for method in list(path_item):
+            operation = path_item[method]
+            original = (
+                operation.pop("x-contract-path", None) if isinstance(operation, dict) else None
+            )
+            if not isinstance(original, str) or original == served_path:
+                continue
+            renames = dict(
+                zip(_PATH_PARAMETER.findall(served_path), _PATH_PARAMETER.findall(original))
+            )
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["name"] = renames.get(parameter["name"], parameter["name"])
+            paths.setdefault(original, {})[method] = operation
+            del path_item[method]
+        if not path_item:
+            del paths[served_path]
 
 
 def get_service(request: Request) -> Any:
