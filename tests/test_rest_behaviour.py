@@ -6,14 +6,16 @@ These drive `create_app(service)` in-process with small hand-written services, s
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, generate_project
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -136,3 +138,36 @@ def test_mock_answers_with_the_contracts_example(client: TestClient) -> None:
     response = client.get("/pets")
     assert response.status_code == 200
     assert [pet["name"] for pet in response.json()] == ["Rex", "Tom"]
+
+
+def test_python_only_pattern_on_a_parameter_is_enforced(tmp_path: Path) -> None:
+    """Look-around is beyond pydantic's regex engine; the parameter is checked with Python's re."""
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Lookaround", "version": "1"},
+        "paths": {
+            "/users": {
+                "get": {
+                    "operationId": "findUser",
+                    "parameters": [
+                        {"name": "name", "in": "query", "schema": {"type": "string", "pattern": "^(?!admin)"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}
+                    },
+                }
+            }
+        },
+    }
+    spec = tmp_path / "lookaround.json"
+    spec.write_text(json.dumps(document))
+    out = generate_project(spec, tmp_path / "out", "lookaround")
+    sys.path.insert(0, str(out / "src"))
+    try:
+        from lookaround._generated.application import create_app as create_lookaround_app
+        from lookaround._generated.mock import MockService as LookaroundMock
+    finally:
+        sys.path.remove(str(out / "src"))
+    with TestClient(create_lookaround_app(LookaroundMock(), settings=QUIET)) as test_client:
+        assert test_client.get("/users", params={"name": "bob"}).status_code == 200
+        assert test_client.get("/users", params={"name": "admin"}).status_code == 422

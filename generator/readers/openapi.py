@@ -42,6 +42,7 @@ from generator.readers.openapi_schemas import (
     SchemaLowering,
     drop_structured_enums,
     make_integer_formats_explicit,
+    move_python_only_patterns,
     split_nullable,
 )
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
@@ -144,6 +145,13 @@ class _Lowerer:
         self.sink = sink
         self.document: dict[str, Any] = copy.deepcopy(loaded.document)
         make_integer_formats_explicit(self.document)
+        for pattern_pointer in move_python_only_patterns(self.document):
+            sink.warning(
+                "openapi.python-only-pattern",
+                "pattern needs look-around or back-references, which the generated models cannot run; "
+                "parameters check it with Python's re and JSON bodies against the contract, model fields do not",
+                loaded.locate(pattern_pointer),
+            )
         for enum_pointer in drop_structured_enums(self.document):
             sink.warning(
                 "openapi.structured-enum",
@@ -435,6 +443,8 @@ def _constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:
     for keyword, target in _CONSTRAINT_KEYWORDS.items():
         if keyword in schema and not isinstance(schema[keyword], bool):
             found.append(Constraint(target, schema[keyword]))
+    if isinstance(schema.get("x-python-pattern"), str):
+        found.append(Constraint("python_pattern", schema["x-python-pattern"]))
     for keyword, target in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):
         value = schema.get(keyword)
         bound = schema.get("minimum" if target == "gt" else "maximum")

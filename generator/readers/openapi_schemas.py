@@ -12,6 +12,8 @@ import copy
 from typing import Any
 from urllib.parse import unquote
 
+from pydantic_core import SchemaError, SchemaValidator, core_schema
+
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
 
@@ -212,3 +214,35 @@ def drop_structured_enums(node: Any, pointer: str = "") -> list[str]:
         if key not in ("example", "examples", "default", "const"):
             dropped += drop_structured_enums(value, f"{pointer}/{_pointer_token(str(key))}")
     return dropped
+
+
+def is_rust_regex(pattern: str) -> bool:
+    """Can pydantic's default (Rust) regex engine compile this? It has no look-around or backrefs."""
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
+
+
+def move_python_only_patterns(node: Any, pointer: str = "") -> list[str]:
+    """Rename `pattern`s only Python's `re` can run to `x-python-pattern`; return where they were.
+
+    The models would not import with them (pydantic compiles patterns with its Rust engine).
+    JSON bodies are still checked against the shipped contract, which keeps the pattern.
+    """
+    moved: list[str] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            moved += move_python_only_patterns(item, f"{pointer}/{index}")
+        return moved
+    if not isinstance(node, dict):
+        return moved
+    pattern = node.get("pattern")
+    if isinstance(pattern, str) and not is_rust_regex(pattern):
+        node["x-python-pattern"] = node.pop("pattern")
+        moved.append(pointer + "/pattern")
+    for key, value in node.items():
+        if key not in ("example", "examples", "default", "enum", "const"):
+            moved += move_python_only_patterns(value, f"{pointer}/{_pointer_token(str(key))}")
+    return moved

@@ -39,6 +39,7 @@ _RUNTIME_NAMES = (
     "ContractJsonBody",
     "get_service",
     "iso_text_only",
+    "python_pattern",
     "read_body",
     "read_text",
 )
@@ -166,7 +167,7 @@ def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
     return {
         "typing": ["Annotated", *used_names(texts, ("Any",))],
         "fastapi": isort_order({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
-        "pydantic": used_names(texts, ("BeforeValidator", "TypeAdapter")),
+        "pydantic": used_names(texts, ("AfterValidator", "BeforeValidator", "TypeAdapter")),
         "package": used_names(texts, ("models", "security")),
         "runtime": isort_order({"EXAMPLES", "OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
     }

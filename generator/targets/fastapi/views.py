@@ -179,11 +179,18 @@ def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
         keywords.append(f"description={python_literal(param.doc)}")
     if param.deprecated:
         keywords.append("deprecated=True")
-    keywords.extend(f"{item.keyword}={python_literal(item.value)}" for item in param.constraints)
+    keywords.extend(
+        f"{item.keyword}={python_literal(item.value)}" for item in param.constraints if item.keyword != "python_pattern"
+    )
     if isinstance(_unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
         keywords.append("convert_underscores=False")
     call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join(keywords)})"
     validators = ", BeforeValidator(iso_text_only)" if _is_temporal(param.type) else ""
+    validators += "".join(
+        f", AfterValidator(python_pattern({python_literal(item.value)}))"
+        for item in param.constraints
+        if item.keyword == "python_pattern"
+    )
     annotation = f"Annotated[{_service_param_type(param)}, {call}{validators}]"
     default = None
     if not param.required:

@@ -507,6 +507,20 @@ def _restore_contract_paths(document: dict[str, Any]) -> None:
             del paths[served_path]
 
 
+def python_pattern(pattern: str) -> Callable[[Any], Any]:
+    """A check for patterns pydantic's Rust engine cannot run (look-around, back-references)."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str) and compiled.search(item) is None:
+                raise ValueError(f"does not match {pattern!r}")
+        return value
+
+    return check
+
+
 def get_service(request: Request) -> Any:
     """The service instance `create_app` was given (a FastAPI dependency)."""
     return request.app.state.service
