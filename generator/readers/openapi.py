@@ -40,14 +40,17 @@ from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import (
     SchemaLowering,
-    drop_structured_enums,
-    make_integer_formats_explicit,
-    move_python_only_patterns,
+    normalize_schemas,
     split_nullable,
 )
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
 _NO_BODY_STATUSES = {"204", "205", "304"}
+_NORMALIZATION_WARNINGS = {
+    "openapi.structured-enum": "enum values that are objects or arrays are not enforced (the field keeps its type)",
+    "openapi.python-only-pattern": "pattern needs look-around or back-references, which the generated models cannot "
+    "run; parameters check it with Python's re and JSON bodies against the contract, model fields do not",
+}
 # Module-level names of the generated route, service, mock and security modules (and builtins
 # their annotations use): an operation named like one of them would shadow it.
 _OPERATION_NAMES_RESERVED = (
@@ -144,20 +147,8 @@ class _Lowerer:
         self.loaded = loaded
         self.sink = sink
         self.document: dict[str, Any] = copy.deepcopy(loaded.document)
-        make_integer_formats_explicit(self.document)
-        for pattern_pointer in move_python_only_patterns(self.document):
-            sink.warning(
-                "openapi.python-only-pattern",
-                "pattern needs look-around or back-references, which the generated models cannot run; "
-                "parameters check it with Python's re and JSON bodies against the contract, model fields do not",
-                loaded.locate(pattern_pointer),
-            )
-        for enum_pointer in drop_structured_enums(self.document):
-            sink.warning(
-                "openapi.structured-enum",
-                "enum values that are objects or arrays are not enforced (the field keeps its type)",
-                loaded.locate(enum_pointer),
-            )
+        for code, pointer in normalize_schemas(self.document):
+            sink.warning(code, _NORMALIZATION_WARNINGS[code], loaded.locate(pointer))
         self.schemas = SchemaLowering(self.document)
         self.examples = ExampleMaker(self.document, self.schemas.resolve)
 

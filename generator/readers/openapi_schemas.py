@@ -9,6 +9,7 @@ moved into `components/schemas` so the model generator makes exactly one class f
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -153,67 +154,46 @@ def is_structural(schema: dict[str, Any]) -> bool:
     )
 
 
-def bind_class_names(type_ref: TypeRef, class_names: dict[str, ClassName]) -> TypeRef:
-    """Replace placeholder `Ref` names with the classes the model generator really made."""
-    if isinstance(type_ref, Ref):
-        return Ref(class_names.get(type_ref.source, type_ref.name), type_ref.source)
-    if isinstance(type_ref, ListOf):
-        return ListOf(bind_class_names(type_ref.item, class_names))
-    if isinstance(type_ref, MapOf):
-        return MapOf(bind_class_names(type_ref.value, class_names))
-    if isinstance(type_ref, Nullable):
-        return Nullable(bind_class_names(type_ref.inner, class_names))
-    return type_ref
-
-
+_DATA_KEYWORDS = ("example", "examples", "default", "enum", "const")
 _INTEGER_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
-def make_integer_formats_explicit(node: Any) -> None:
-    """Spell `format: int32/int64` as minimum/maximum, so every validator enforces the range.
+def _mappings(node: Any, pointer: str = "") -> Iterator[tuple[dict[str, Any], str]]:
+    """Every mapping in a document with its pointer, skipping literal data (examples, defaults...)."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _mappings(item, f"{pointer}/{index}")
+    elif isinstance(node, dict):
+        yield node, pointer
+        for key, value in list(node.items()):
+            if key not in _DATA_KEYWORDS:
+                yield from _mappings(value, f"{pointer}/{_pointer_token(str(key))}")
+
+
+def _make_integer_format_explicit(node: dict[str, Any]) -> bool:
+    """`format: int32/int64` as minimum/maximum, so every validator enforces the range.
 
     The formats are part of the contract (OpenAPI 3.1 §4.2), but pydantic knows only Python's
     unbounded `int`; explicit bounds travel into the models and the parameter checks alike.
     """
-    if isinstance(node, list):
-        for item in node:
-            make_integer_formats_explicit(item)
-        return
-    if not isinstance(node, dict):
-        return
     bounds = _INTEGER_FORMAT_BOUNDS.get(str(node.get("format")))
-    if bounds is not None and node.get("type") in ("integer", ["integer", "null"], ["null", "integer"]):
-        low, high = bounds
-        if "minimum" not in node and not isinstance(node.get("exclusiveMinimum"), (int, float)):
-            node["minimum"] = low
-        if "maximum" not in node and not isinstance(node.get("exclusiveMaximum"), (int, float)):
-            node["maximum"] = high
-    for key, value in node.items():
-        if key not in ("example", "examples", "default", "enum", "const"):
-            make_integer_formats_explicit(value)
+    if bounds is None or node.get("type") not in ("integer", ["integer", "null"], ["null", "integer"]):
+        return False
+    low, high = bounds
+    if "minimum" not in node and not isinstance(node.get("exclusiveMinimum"), (int, float)):
+        node["minimum"] = low
+    if "maximum" not in node and not isinstance(node.get("exclusiveMaximum"), (int, float)):
+        node["maximum"] = high
+    return False
 
 
-def drop_structured_enums(node: Any, pointer: str = "") -> list[str]:
-    """Remove `enum`s whose values are objects or arrays; return where they were.
-
-    Python enums of dicts and lists are mutable class attributes that cannot be matched reliably;
-    the field keeps its type and loses only the closed value set (the reader warns about it).
-    """
-    dropped: list[str] = []
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            dropped += drop_structured_enums(item, f"{pointer}/{index}")
-        return dropped
-    if not isinstance(node, dict):
-        return dropped
+def _drop_structured_enum(node: dict[str, Any]) -> bool:
+    """Enums of objects or arrays would be mutable class attributes; the field keeps its type."""
     values = node.get("enum")
     if isinstance(values, list) and any(isinstance(value, (dict, list)) for value in values):
         del node["enum"]
-        dropped.append(pointer + "/enum")
-    for key, value in node.items():
-        if key not in ("example", "examples", "default", "const"):
-            dropped += drop_structured_enums(value, f"{pointer}/{_pointer_token(str(key))}")
-    return dropped
+        return True
+    return False
 
 
 def is_rust_regex(pattern: str) -> bool:
@@ -225,24 +205,42 @@ def is_rust_regex(pattern: str) -> bool:
     return True
 
 
-def move_python_only_patterns(node: Any, pointer: str = "") -> list[str]:
-    """Rename `pattern`s only Python's `re` can run to `x-python-pattern`; return where they were.
+def _move_python_only_pattern(node: dict[str, Any]) -> bool:
+    """A `pattern` only Python's `re` can run becomes `x-python-pattern`.
 
-    The models would not import with them (pydantic compiles patterns with its Rust engine).
-    JSON bodies are still checked against the shipped contract, which keeps the pattern.
+    The models would not import with it (pydantic compiles patterns with its Rust engine);
+    parameters check it with `re`, and JSON bodies are checked against the shipped contract.
     """
-    moved: list[str] = []
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            moved += move_python_only_patterns(item, f"{pointer}/{index}")
-        return moved
-    if not isinstance(node, dict):
-        return moved
     pattern = node.get("pattern")
     if isinstance(pattern, str) and not is_rust_regex(pattern):
         node["x-python-pattern"] = node.pop("pattern")
-        moved.append(pointer + "/pattern")
-    for key, value in node.items():
-        if key not in ("example", "examples", "default", "enum", "const"):
-            moved += move_python_only_patterns(value, f"{pointer}/{_pointer_token(str(key))}")
-    return moved
+        return True
+    return False
+
+
+_NORMALIZATIONS = (
+    ("integer-format", "", _make_integer_format_explicit),
+    (
+        "openapi.structured-enum",
+        "/enum",
+        _drop_structured_enum,
+    ),
+    (
+        "openapi.python-only-pattern",
+        "/pattern",
+        _move_python_only_pattern,
+    ),
+)
+
+
+def normalize_schemas(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """Rewrite the document in place so the model generator and pydantic can honour it.
+
+    Returns (diagnostic code, pointer) for every change the reader should warn about.
+    """
+    changed: list[tuple[str, str]] = []
+    for node, pointer in _mappings(document):
+        for code, suffix, rule in _NORMALIZATIONS:
+            if rule(node):
+                changed.append((code, pointer + suffix))
+    return changed
