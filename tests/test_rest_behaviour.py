@@ -171,3 +171,23 @@ def test_python_only_pattern_on_a_parameter_is_enforced(tmp_path: Path) -> None:
     with TestClient(create_lookaround_app(LookaroundMock(), settings=QUIET)) as test_client:
         assert test_client.get("/users", params={"name": "bob"}).status_code == 200
         assert test_client.get("/users", params={"name": "admin"}).status_code == 422
+
+
+def test_json_access_log_carries_request_and_trace_ids(
+    service: RecordingService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[str] = []
+
+    async def hook(request: Any) -> None:
+        seen.append(request.url.path)
+
+    settings = Settings(log_level="INFO", json_logs=True, expose_docs=True)
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    with TestClient(create_app(service, settings=settings, request_hooks=[hook])) as test_client:
+        test_client.get("/pets", headers={"X-Request-Id": "req-9", "traceparent": traceparent})
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("message") == "request"]
+    assert access and access[-1]["status"] == 200 and access[-1]["path"] == "/pets"
+    assert access[-1]["request_id"] == "req-9"
+    assert access[-1]["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert seen == ["/pets"]
