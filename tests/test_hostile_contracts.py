@@ -1276,11 +1276,6 @@ def test_error_for_a_contract_whose_file_name_has_a_line_break_is_one_line(tmp_p
     assert len(lines) == 1, lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG non-ascii-class-name: for an OpenAPI 3.0 schema named Ünïcode the model generator makes "
-    "`class Ünïcode`, ClassName() cleans the IR's name to Unicode, and routes reference models.Unicode",
-)
 def test_oas30_non_ascii_schema_name(tmp_path: Path, worker: ImportWorker) -> None:
     out, result = generate_fixture("oas30-non-ascii-schema-name.yaml", tmp_path, "non_ascii")
     assert_generated(result)

@@ -233,11 +233,46 @@ _NORMALIZATIONS = (
 )
 
 
+def _ascii_schema_names(document: dict[str, Any]) -> None:
+    """Give non-ASCII schema names ASCII ones (and rewrite the refs), so every class is ASCII.
+
+    The model generator would keep `Ünïcode` as a class name; the naming layer promises plain
+    ASCII identifiers, so the rename happens before the models are made.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    renames: dict[str, str] = {}
+    taken = NameScope(ClassName(name) for name in schemas if name.isascii())
+    for name in list(schemas):
+        if not name.isascii():
+            new_name = taken.claim(ClassName(name))
+            schemas[new_name] = schemas.pop(name)
+            renames[schema_ref(name)] = schema_ref(new_name)
+    if not renames:
+        return
+
+    def renamed(ref: str) -> str:
+        target = unquote(ref)
+        for old, new in renames.items():
+            if target == old or target.startswith(old + "/"):
+                return new + target[len(old) :]
+        return ref
+
+    for node, _ in _mappings(document):
+        if isinstance(node.get("$ref"), str):
+            node["$ref"] = renamed(node["$ref"])
+        mapping = node.get("mapping")
+        if "propertyName" in node and isinstance(mapping, dict):
+            node["mapping"] = {
+                key: renamed(value) if isinstance(value, str) else value for key, value in mapping.items()
+            }
+
+
 def normalize_schemas(document: dict[str, Any]) -> list[tuple[str, str]]:
     """Rewrite the document in place so the model generator and pydantic can honour it.
 
     Returns (diagnostic code, pointer) for every change the reader should warn about.
     """
+    _ascii_schema_names(document)
     changed: list[tuple[str, str]] = []
     for node, pointer in _mappings(document):
         for code, suffix, rule in _NORMALIZATIONS:
