@@ -1229,11 +1229,6 @@ def test_title_outside_the_basic_plane_gives_valid_pyproject(tmp_path: Path) -> 
     assert contract["info"]["title"] in project["description"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='BUG formatted-defaults: datamodel-code-generator writes `day: date = "2024-01-01"` and '
-    '`ref: UUID = "0000..."`; mypy --strict rejects str defaults for date/UUID fields',
-)
 def test_date_and_uuid_defaults_pass_mypy(tmp_path: Path, mypy_cache: Path) -> None:
     out, result = generate_fixture("formatted-defaults.yaml", tmp_path, "formatted_defaults")
     assert_generated(result)

@@ -47,6 +47,8 @@ from generator.readers.openapi_security import lower_requirements, lower_securit
 
 _NO_BODY_STATUSES = {"204", "205", "304"}
 _NORMALIZATION_WARNINGS = {
+    "openapi.default-not-modelled": "a date, time or uuid default is not applied by the generated code "
+    "(the field is optional instead); the service sees None when the client omits it",
     "openapi.structured-enum": "enum values that are objects or arrays are not enforced (the field keeps its type)",
     "openapi.python-only-pattern": "pattern needs look-around or back-references, which the generated models cannot "
     "run; parameters check it with Python's re and JSON bodies against the contract, model fields do not",

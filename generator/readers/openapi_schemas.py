@@ -218,18 +218,27 @@ def _move_python_only_pattern(node: dict[str, Any]) -> bool:
     return False
 
 
+_FORMATS_WITH_CLASSES = {"date", "date-time", "time", "uuid"}
+
+
+def _drop_formatted_default(node: dict[str, Any]) -> bool:
+    """A string default of a date/time/uuid field cannot be written as that type's value.
+
+    Python would hold the default as text in a `date` field (and mypy rejects it), so the generated
+    code leaves the default out and the field is optional instead; the reader warns.
+    """
+    if node.get("format") in _FORMATS_WITH_CLASSES and isinstance(node.get("default"), str):
+        del node["default"]
+        return True
+    return False
+
+
+# (warning code, where under the node, rule); a rule returns True when the reader should warn.
 _NORMALIZATIONS = (
-    ("integer-format", "", _make_integer_format_explicit),
-    (
-        "openapi.structured-enum",
-        "/enum",
-        _drop_structured_enum,
-    ),
-    (
-        "openapi.python-only-pattern",
-        "/pattern",
-        _move_python_only_pattern,
-    ),
+    ("openapi.integer-format", "", _make_integer_format_explicit),
+    ("openapi.structured-enum", "/enum", _drop_structured_enum),
+    ("openapi.python-only-pattern", "/pattern", _move_python_only_pattern),
+    ("openapi.default-not-modelled", "/default", _drop_formatted_default),
 )
 
 
