@@ -19,7 +19,7 @@ from generator.render import make_environment, render
 from generator.targets.options import TargetOptions
 
 NAME = "contract-tests"
-TEST_DEPENDENCIES = ("pytest>=8", "schemathesis>=4.0", "httpx>=0.27")
+TEST_DEPENDENCIES = ("pytest>=8", "schemathesis>=4.32", "httpx>=0.27")
 
 _SCHEME_KINDS = {
     SecurityKind.API_KEY: "apiKey",

@@ -19,7 +19,7 @@ DEPENDENCIES = (
     "pydantic>=2.7",
     "uvicorn>=0.30",
     "python-multipart>=0.0.9",
-    "openapi-schema-validator>=0.6",
+    "openapi-schema-validator>=0.9",
     "jsonschema>=4.18",
 )
 
@@ -36,7 +36,7 @@ _RUNTIME_NAMES = (
     "Credentials",
     "DeclaredResponse",
     "OperationResponses",
-    "ContractJsonBody",
+    "contract_json_body",
     "get_service",
     "iso_text_only",
     "python_pattern",

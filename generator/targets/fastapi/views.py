@@ -123,10 +123,10 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
 
 
 def _strict_body(body: RequestBody | None) -> str | None:
-    """`Depends(ContractJsonBody(...))`: JSON bodies are checked against the contract's own schema."""
+    """`Depends(contract_json_body(...))`: JSON bodies are checked against the contract's own schema."""
     if body is None or body.kind is not BodyKind.JSON or not body.schema_pointer:
         return None
-    return f"Depends(ContractJsonBody({python_literal(body.schema_pointer)}))"
+    return f"Depends(contract_json_body({python_literal(body.schema_pointer)}))"
 
 
 def primary_response(responses: tuple[Response, ...]) -> Response | None:

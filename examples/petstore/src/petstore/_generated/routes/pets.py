@@ -12,10 +12,10 @@ from pydantic import TypeAdapter
 from .. import models, security
 from ..runtime import (
     EXAMPLES,
-    ContractJsonBody,
     Credentials,
     DeclaredResponse,
     OperationResponses,
+    contract_json_body,
     get_service,
 )
 from ..service import AbstractService
@@ -110,7 +110,9 @@ CREATE_PET = OperationResponses(
         "default": {"description": "Unexpected error.", "model": models.Error},
     },
     dependencies=[
-        Depends(ContractJsonBody("/paths/~1pets/post/requestBody/content/application~1json/schema"))
+        Depends(
+            contract_json_body("/paths/~1pets/post/requestBody/content/application~1json/schema")
+        )
     ],
 )
 async def create_pet(
@@ -205,7 +207,7 @@ UPDATE_PET = OperationResponses(
     },
     dependencies=[
         Depends(
-            ContractJsonBody(
+            contract_json_body(
                 "/paths/~1pets~1{petId}/put/requestBody/content/application~1json/schema"
             )
         )

@@ -12,10 +12,10 @@ from pydantic import TypeAdapter
 from .. import models, security
 from ..runtime import (
     EXAMPLES,
-    ContractJsonBody,
     Credentials,
     DeclaredResponse,
     OperationResponses,
+    contract_json_body,
     get_service,
 )
 from ..service import AbstractService
@@ -56,7 +56,7 @@ CREATE_ANIMAL = OperationResponses(
     },
     dependencies=[
         Depends(
-            ContractJsonBody("/paths/~1animals/post/requestBody/content/application~1json/schema")
+            contract_json_body("/paths/~1animals/post/requestBody/content/application~1json/schema")
         )
     ],
 )

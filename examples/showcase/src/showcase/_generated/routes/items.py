@@ -14,10 +14,10 @@ from pydantic import BeforeValidator, TypeAdapter
 from .. import models, security
 from ..runtime import (
     EXAMPLES,
-    ContractJsonBody,
     Credentials,
     DeclaredResponse,
     OperationResponses,
+    contract_json_body,
     get_service,
     iso_text_only,
 )
@@ -140,7 +140,7 @@ CREATE_ITEM = OperationResponses(
     },
     dependencies=[
         Depends(
-            ContractJsonBody("/paths/~1items/post/requestBody/content/application~1json/schema")
+            contract_json_body("/paths/~1items/post/requestBody/content/application~1json/schema")
         )
     ],
 )
