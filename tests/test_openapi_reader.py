@@ -182,3 +182,20 @@ def test_examples_come_from_the_contract_else_are_synthesised(tmp_path: Path) ->
     given_op, made_op = contract.services[0].operations
     assert given_op.http.responses[0].example == 7
     assert made_op.http.responses[0].example == {"n": 5}
+
+
+def test_properties_named_like_keywords_are_left_alone(tmp_path: Path) -> None:
+    """`properties` maps names to schemas: a property called `enum` or `format` is not a keyword."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "format": {"type": "string"},
+            "enum": {"type": "array", "items": {"type": "string"}},
+            "default": {"type": "string", "format": "date"},
+            "pattern": {"type": "string"},
+        },
+    }
+    contract, sink = contract_of(tmp_path, {"/a": {"get": {"operationId": "a", "responses": ok(schema)}}})
+    assert sink.items == []
+    source = contract.models.source
+    assert all(f"{name}: " in source or f"{name}_: " in source for name in ("format", "enum", "default", "pattern"))

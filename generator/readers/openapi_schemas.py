@@ -227,7 +227,12 @@ def _drop_formatted_default(node: dict[str, Any]) -> bool:
     Python would hold the default as text in a `date` field (and mypy rejects it), so the generated
     code leaves the default out and the field is optional instead; the reader warns.
     """
-    if node.get("format") in _FORMATS_WITH_CLASSES and isinstance(node.get("default"), str):
+    schema_format = node.get("format")
+    if (
+        isinstance(schema_format, str)
+        and schema_format in _FORMATS_WITH_CLASSES
+        and isinstance(node.get("default"), str)
+    ):
         del node["default"]
         return True
     return False
