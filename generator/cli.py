@@ -16,6 +16,7 @@ from generator.diagnostics import ContractError, DiagnosticSink, Severity
 from generator.emit import ManifestError, UnsafePathError
 from generator.escaping import UnsafeValueError
 from generator.pipeline import Job, check_job, generate, read_contract
+from generator.targets.registry import TARGETS
 
 EXIT_DRIFT = 1
 EXIT_BAD_INPUT = 2
@@ -29,15 +30,24 @@ app = typer.Typer(
 )
 
 ContractArg = Annotated[
-    list[Path], typer.Argument(help="Contract file(s): OpenAPI .yaml/.yml/.json.", show_default=False)
+    list[Path],
+    typer.Argument(metavar="CONTRACT", help="Contract file: OpenAPI .yaml/.yml/.json.", show_default=False),
 ]
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output directory (the generated project).")]
+OutOption = Annotated[
+    Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (the generated project).")
+]
 TargetOption = Annotated[
     list[str] | None,
-    typer.Option("--target", "-t", help="Target to generate (repeatable); default: all for the protocol."),
+    typer.Option(
+        "--target",
+        "-t",
+        metavar="TARGET",
+        help=f"Target to generate (repeatable): {', '.join(TARGETS)}. Default: all for the contract's protocol.",
+    ),
 ]
 PackageOption = Annotated[
-    str | None, typer.Option("--package", "-p", help="Import package name; default: from the contract title.")
+    str | None,
+    typer.Option("--package", "-p", metavar="NAME", help="Import package name; default: from the contract title."),
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -92,7 +102,7 @@ def generate_command(
     strict: StrictOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Generate a project from a contract into OUT (user-owned files are never overwritten)."""
+    """Generate an installable project from CONTRACT into DIR; files you own are never overwritten."""
     sink = DiagnosticSink(strict=strict)
     job = Job(tuple(contracts), out, tuple(target or ()), package)
     try:
@@ -119,7 +129,7 @@ def check_command(
     package: PackageOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Exit 1 if OUT is not what `generate` would write now (for CI)."""
+    """Exit 1 if DIR is not what `generate` would write now (stale, missing, extra or edited files)."""
     sink = DiagnosticSink()
     try:
         report = check_job(Job(tuple(contracts), out, tuple(target or ()), package), sink)
