@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,13 +156,6 @@ def generate(job: Job, sink: DiagnosticSink, *, force: bool = False) -> EmitRepo
 def check_job(job: Job, sink: DiagnosticSink) -> CheckReport:
     _, files, _ = plan_job(job, sink)
     return check(files, job.out_dir)
-
-
-def contract_digest(paths: Sequence[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 __all__ = ["ContractError", "Job", "check_job", "generate", "plan_job", "read_contract"]

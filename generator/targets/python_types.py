@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.ir.types import ListOf, MapOf, Primitive, PrimitiveKind, Ref, TypeRef
 
 _PRIMITIVE_SPELLING = {
     PrimitiveKind.STRING: "str",
@@ -41,7 +41,3 @@ def stdlib_imports(type_refs: list[TypeRef]) -> list[str]:
         if "uuid." in spelled:
             needed.add("uuid")
     return sorted(needed)
-
-
-def is_nullable(type_ref: TypeRef) -> bool:
-    return isinstance(type_ref, Nullable)
