@@ -8,7 +8,7 @@ from importlib.metadata import entry_points
 
 from generator.ir.model import Contract
 from generator.plan import FileSpec
-from generator.targets import contract_tests, fastapi
+from generator.targets import contract_tests, fastapi, httpx_client
 from generator.targets.options import TargetOptions
 
 Planner = Callable[[Contract, TargetOptions], list[FileSpec]]
@@ -24,6 +24,8 @@ class Target:
     requires: tuple[str, ...] = ()
     contract_dependencies: Callable[[Contract], tuple[str, ...]] | None = None
     """Extra runtime requirements that depend on what the contract uses (e.g. email formats)."""
+    default: bool = True
+    """Generated when no `--target` is given; new targets start opt-in so existing outputs stay put."""
 
     def dependencies_for(self, contract: Contract) -> tuple[str, ...]:
         extra = self.contract_dependencies(contract) if self.contract_dependencies else ()
@@ -48,6 +50,14 @@ BUILTIN_TARGETS: dict[str, Target] = {
             contract_tests.TEST_DEPENDENCIES,
             requires=(fastapi.NAME,),
         ),
+        Target(
+            httpx_client.NAME,
+            "openapi",
+            httpx_client.plan,
+            httpx_client.DEPENDENCIES,
+            contract_dependencies=httpx_client.contract_dependencies,
+            default=False,
+        ),
     )
 }
 
@@ -69,4 +79,4 @@ TARGETS: dict[str, Target] = {**BUILTIN_TARGETS, **_plugin_targets()}
 
 
 def default_targets(protocol: str) -> tuple[str, ...]:
-    return tuple(name for name, target in BUILTIN_TARGETS.items() if target.protocol == protocol)
+    return tuple(name for name, target in BUILTIN_TARGETS.items() if target.protocol == protocol and target.default)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from generator.escaping import python_literal
 from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response
 from generator.ir.names import PythonIdentifier, constant_case, snake_case
-from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.ir.types import ListOf, Primitive, PrimitiveKind, TypeRef
 from generator.targets.fastapi.security_views import SecurityDependencyView
+from generator.targets.python_signatures import Argument, default_expression, param_type, unwrap
 from generator.targets.python_types import spell
 
 _PARAM_FUNCTIONS = {
@@ -23,15 +24,6 @@ _PARAM_FUNCTIONS = {
     ParamLocation.COOKIE: "Cookie",
 }
 _STARLETTE_PATH_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class Argument:
-    """One parameter of a generated function: `name: annotation = default`."""
-
-    name: PythonIdentifier
-    annotation: str
-    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +76,7 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
             constants.append((constant, argument.default))
             argument = Argument(argument.name, argument.annotation, constant)
         (route_args if argument.default is None else optional_route_args).append(argument)
-        service_args.append(Argument(param.name, _service_param_type(param)))
+        service_args.append(Argument(param.name, param_type(param)))
     if http.request_body is not None:
         body_route, body_service = _body_arguments(http.request_body)
         for argument in body_route:
@@ -162,13 +154,6 @@ def _header_example(type_ref: TypeRef) -> str:
     return "/example"
 
 
-def _service_param_type(param: Param) -> str:
-    spelled = spell(param.type)
-    if not param.required and not param.has_default and not isinstance(param.type, Nullable):
-        return f"{spelled} | None"
-    return spelled
-
-
 def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
     keywords: list[str] = []
     if param.location is ParamLocation.PATH and not _STARLETTE_PATH_PARAM.fullmatch(param.wire_name):
@@ -182,7 +167,7 @@ def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
     keywords.extend(
         f"{item.keyword}={python_literal(item.value)}" for item in param.constraints if item.keyword != "python_pattern"
     )
-    if isinstance(_unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
+    if isinstance(unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
         keywords.append("convert_underscores=False")
     call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join(keywords)})"
     validators = ", BeforeValidator(iso_text_only)" if _is_temporal(param.type) else ""
@@ -191,34 +176,20 @@ def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
         for item in param.constraints
         if item.keyword == "python_pattern"
     )
-    annotation = f"Annotated[{_service_param_type(param)}, {call}{validators}]"
+    annotation = f"Annotated[{param_type(param)}, {call}{validators}]"
     default = None
     if not param.required:
-        default = _default_expression(param) if param.has_default else "None"
+        default = default_expression(param) if param.has_default else "None"
     return Argument(param.name, annotation, default), route_path
 
 
 def _is_temporal(type_ref: TypeRef) -> bool:
-    target = _unwrap(type_ref)
+    target = unwrap(type_ref)
     return isinstance(target, Primitive) and target.kind in (
         PrimitiveKind.DATE,
         PrimitiveKind.DATETIME,
         PrimitiveKind.TIME,
     )
-
-
-def _unwrap(type_ref: TypeRef) -> TypeRef:
-    return type_ref.inner if isinstance(type_ref, Nullable) else type_ref
-
-
-def _default_expression(param: Param) -> str:
-    literal = python_literal(param.default)
-    target = _unwrap(param.type)
-    if isinstance(target, Ref):
-        return f"models.{target.name}({literal})"
-    if isinstance(target, ListOf) and isinstance(target.item, Ref) and isinstance(param.default, list):
-        return "[" + ", ".join(f"models.{target.item.name}({python_literal(item)})" for item in param.default) + "]"
-    return literal
 
 
 def _body_arguments(body: RequestBody) -> tuple[list[Argument], list[Argument]]:

@@ -1,0 +1,244 @@
+"""Operations → view models for the httpx client template.
+
+Each operation becomes one request builder (`_build_<op>`: method, path, parameters, body,
+declared responses, security) that both client faces call; everything printed is assembled here
+from names that came from `ir.names` and values that went through `escaping`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.escaping import python_literal
+from generator.ir.model import BodyKind, FormField, Operation, Param, ParamLocation, RequestBody, Response
+from generator.ir.names import ClassName, NameScope, PythonIdentifier, constant_case, snake_case
+from generator.ir.types import Primitive, PrimitiveKind
+from generator.targets.python_signatures import Argument, default_expression, param_type
+from generator.targets.python_types import spell
+
+CLIENT_ATTRIBUTES_RESERVED = ("close", "aclose")
+"""Public methods of the runtime client bases: operations and tag groups must not shadow them."""
+
+_BUILDER_NAMES_RESERVED = (
+    "self",
+    "body",
+    "models",
+    "datetime",
+    "uuid",
+    "body_json",
+    "form_fields",
+    "multipart_parts",
+    "path_value",
+)
+"""Names a request builder's body refers to: a parameter of that name would shadow them."""
+
+_PATH_TEMPLATE_PART = re.compile(r"(\{[^{}]*\})")
+_LOCATION_KEYWORDS = {
+    ParamLocation.QUERY: "query",
+    ParamLocation.HEADER: "headers",
+    ParamLocation.COOKIE: "cookies",
+}
+
+
+@dataclass(frozen=True)
+class ClientOperationView:
+    name: PythonIdentifier
+    detailed_name: PythonIdentifier
+    constant: PythonIdentifier
+    operation_name: str
+    method: str
+    http_path: str
+    summary: str
+    description: str
+    deprecated: bool
+    arguments: tuple[Argument, ...]
+    builder_arguments: tuple[Argument, ...]
+    return_type: str
+    responses: tuple[str, ...]
+    security_literal: str
+    path_expression: str
+    request_keywords: tuple[str, ...]
+    body_adapter: str | None
+    constants: tuple[tuple[PythonIdentifier, str], ...]
+
+
+@dataclass(frozen=True)
+class TagView:
+    """One group of operations: a mixin class per face and the client attribute exposing it."""
+
+    tag: str
+    attribute: PythonIdentifier
+    sync_class: ClassName
+    async_class: ClassName
+    operations: tuple[ClientOperationView, ...]
+
+
+def client_operation_view(operation: Operation, method_name: str, detailed_name: str) -> ClientOperationView:
+    http = operation.http
+    constant = constant_case(method_name)
+    scope = NameScope(_BUILDER_NAMES_RESERVED)
+    required: list[Argument] = []
+    optional: list[Argument] = []
+    constants: list[tuple[PythonIdentifier, str]] = []
+    located: dict[ParamLocation, list[tuple[str, PythonIdentifier]]] = {location: [] for location in ParamLocation}
+    for param in http.params:
+        name = PythonIdentifier(scope.claim(param.name))
+        located[param.location].append((python_literal(param.wire_name), name))
+        argument = _param_argument(param, name)
+        if argument.default is not None and "(" in argument.default:
+            hoisted = PythonIdentifier(f"{constant}_{constant_case(param.name)}_DEFAULT")
+            constants.append((hoisted, argument.default))
+            argument = Argument(name, argument.annotation, "_" + hoisted)
+        (required if argument.default is None else optional).append(argument)
+    request_keywords = (
+        [f"query=[{', '.join(f'({wire}, {name})' for wire, name in located[ParamLocation.QUERY])}]"]
+        if located[ParamLocation.QUERY]
+        else []
+    )
+    request_keywords.extend(
+        f"{_LOCATION_KEYWORDS[location]}={{{', '.join(f'{wire}: {name}' for wire, name in located[location])}}}"
+        for location in (ParamLocation.HEADER, ParamLocation.COOKIE)
+        if located[location]
+    )
+    body_adapter = None
+    if http.request_body is not None:
+        body_arguments, keywords, body_adapter = _body(http.request_body, scope, constant)
+        for argument in body_arguments:
+            (required if argument.default is None else optional).append(argument)
+        request_keywords.extend(keywords)
+    arguments = (*required, *optional)
+    return ClientOperationView(
+        name=PythonIdentifier(method_name),
+        detailed_name=PythonIdentifier(detailed_name),
+        constant=constant,
+        operation_name=operation.operation_id or operation.name,
+        method=http.method,
+        http_path=http.path,
+        summary=operation.summary,
+        description=operation.doc,
+        deprecated=operation.deprecated,
+        arguments=arguments,
+        builder_arguments=tuple(Argument(argument.name, argument.annotation) for argument in arguments),
+        return_type=success_type(http.responses),
+        responses=tuple(_declared_response(response) for response in http.responses),
+        security_literal=python_literal([[use.scheme for use in requirement] for requirement in operation.security]),
+        path_expression=_path_expression(http.path, located[ParamLocation.PATH]),
+        request_keywords=tuple(request_keywords),
+        body_adapter=body_adapter,
+        constants=tuple(constants),
+    )
+
+
+def _param_argument(param: Param, name: PythonIdentifier) -> Argument:
+    annotation = param_type(param)
+    if param.required:
+        return Argument(name, annotation)
+    return Argument(name, annotation, default_expression(param) if param.has_default else "None")
+
+
+def _path_expression(http_path: str, path_params: list[tuple[str, PythonIdentifier]]) -> str:
+    """`"/pets/" + path_value(pet_id)`: literal pieces of the template joined with encoded values."""
+    names = dict(path_params)
+    pieces: list[str] = []
+    literal = ""
+    for piece in _PATH_TEMPLATE_PART.split(http_path):
+        name = names.get(python_literal(piece[1:-1])) if piece.startswith("{") and piece.endswith("}") else None
+        if name is None:
+            literal += piece
+            continue
+        if literal:
+            pieces.append(python_literal(literal))
+            literal = ""
+        pieces.append(f"path_value({name})")
+    if literal or not pieces:
+        pieces.append(python_literal(literal))
+    return " + ".join(pieces)
+
+
+def _body(
+    body: RequestBody, scope: NameScope, constant: PythonIdentifier
+) -> tuple[list[Argument], list[str], str | None]:
+    """Signature arguments, `RequestSpec` keywords and (for JSON) the type the body adapter checks."""
+    if body.kind in (BodyKind.FORM, BodyKind.MULTIPART):
+        arguments: list[Argument] = []
+        pairs: list[str] = []
+        fields: list[str] = []
+        files: list[str] = []
+        for form_field in body.fields:
+            name = PythonIdentifier(scope.claim(form_field.name))
+            arguments.append(_field_argument(form_field, name))
+            pairs.append(f"({python_literal(form_field.wire_name)}, {name})")
+            fields.append(f"{python_literal(form_field.wire_name)}: {name}")
+            if form_field.is_file:
+                files.append(form_field.wire_name)
+        if body.kind is BodyKind.FORM:
+            return arguments, [f"form=form_fields({{{', '.join(fields)}}})"], None
+        return arguments, [f"multipart=multipart_parts([{', '.join(pairs)}], frozenset({python_literal(files)}))"], None
+    name = PythonIdentifier("body")
+    content_type = f"content_type={python_literal(body.media_type)}"
+    if body.kind in (BodyKind.BINARY, BodyKind.TEXT):
+        spelled = "bytes" if body.kind is BodyKind.BINARY else "str"
+        argument = Argument(name, spelled) if body.required else Argument(name, f"{spelled} | None", "None")
+        return [argument], [f"content={name}", content_type], None
+    spelled = spell(body.type) if body.type is not None else "Any"
+    argument = Argument(name, spelled) if body.required else Argument(name, f"{spelled} | None", "None")
+    dump = f"body_json(_{constant}_BODY, {name})"
+    keywords = [f"json_body={dump}" if body.required else f"json_body=None if {name} is None else {dump}"]
+    if body.media_type != "application/json":
+        keywords.append(content_type)
+    return [argument], keywords, spelled
+
+
+def _field_argument(form_field: FormField, name: PythonIdentifier) -> Argument:
+    if form_field.is_file:
+        spelled = "list[FileUpload]" if form_field.is_list else "FileUpload"
+    else:
+        spelled = spell(form_field.type)
+    if form_field.required:
+        return Argument(name, spelled)
+    return Argument(name, f"{spelled} | None", "None")
+
+
+def _response_kind(response: Response) -> str:
+    if response.type is None or response.media_type is None:
+        return "empty"
+    if isinstance(response.type, Primitive) and response.type.kind is PrimitiveKind.BINARY:
+        return "binary"
+    if response.media_type.startswith("text/"):
+        return "text"
+    return "json"
+
+
+def _declared_response(response: Response) -> str:
+    kind = _response_kind(response)
+    status = python_literal(response.status)
+    if kind in ("empty", "binary") or response.type is None:
+        return f"DeclaredResponse({status}, {python_literal(kind)})"
+    return f"DeclaredResponse({status}, {python_literal(kind)}, TypeAdapter({spell(response.type)}))"
+
+
+def _response_type(response: Response) -> str:
+    kind = _response_kind(response)
+    if kind == "empty" or response.type is None:
+        return "None"
+    return "bytes" if kind == "binary" else spell(response.type)
+
+
+def success_type(responses: tuple[Response, ...]) -> str:
+    """What a plain call returns: the body types of the declared 2xx responses (else of `default`)."""
+    successes = [response for response in responses if response.status.startswith("2")]
+    if not successes:
+        successes = [response for response in responses if response.status == "default"]
+    spelled: list[str] = []
+    for response in sorted(successes, key=lambda response: response.status):
+        text = _response_type(response)
+        if text not in spelled:
+            spelled.append(text)
+    if not spelled:
+        return "None"
+    return " | ".join([*(text for text in spelled if text != "None"), *(["None"] if "None" in spelled else [])])
+
+
+def tag_attribute(tag: str) -> PythonIdentifier:
+    return snake_case(tag)

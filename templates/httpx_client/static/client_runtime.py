@@ -1,0 +1,456 @@
+"""Runtime support for the generated httpx client: requests, auth, response parsing, errors.
+
+This file is copied verbatim by contractgen; it does not depend on the contract. The generated
+`client.py` describes each operation as a `RequestSpec` (built by one plain function per
+operation); `SyncClientBase` and `AsyncClientBase` differ only in how they send it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import IO, Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import to_jsonable_python
+from typing_extensions import Self
+
+__all__ = [
+    "ApiError",
+    "ApiKey",
+    "AsyncClientBase",
+    "Auth",
+    "Basic",
+    "Bearer",
+    "DeclaredResponse",
+    "DetailedResponse",
+    "Endpoint",
+    "FileUpload",
+    "RequestSpec",
+    "SecurityScheme",
+    "SyncClientBase",
+    "UnexpectedStatus",
+    "body_json",
+    "form_fields",
+    "multipart_parts",
+    "path_value",
+]
+
+T = TypeVar("T")
+
+FileContent = bytes | IO[bytes]
+FileUpload = FileContent | tuple[str, FileContent] | tuple[str, FileContent, str]
+"""A file part: its bytes (or a binary file object), optionally with a file name and content type."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key, sent where the contract's scheme says (header, query or cookie)."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Basic:
+    """HTTP basic credentials."""
+
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Bearer:
+    """A bearer token: HTTP bearer, OAuth2 and OpenID Connect schemes all send it this way."""
+
+    token: str
+
+
+Auth = ApiKey | Basic | Bearer
+
+_AUTH_KINDS: Mapping[str, type[Auth]] = {
+    "apiKey": ApiKey,
+    "basic": Basic,
+    "bearer": Bearer,
+    "oauth2": Bearer,
+    "openIdConnect": Bearer,
+}
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """What the client needs to know about one `securitySchemes` entry to present a credential."""
+
+    key: str
+    kind: str
+    location: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class DeclaredResponse:
+    """One response the contract declares: its status as written (`200`, `4XX`, `default`) and body.
+
+    `kind` is how the body is read: `json` (validated by `adapter`), `text`, `binary` or `empty`.
+    """
+
+    status: str
+    kind: str
+    adapter: TypeAdapter[Any] | None = None
+
+    def matches(self, status_code: int) -> bool:
+        if self.status == "default":
+            return True
+        if self.status.endswith("XX"):
+            return str(status_code)[0] == self.status[0]
+        return self.status == str(status_code)
+
+    def decode(self, response: httpx.Response) -> Any:
+        if self.kind == "empty":
+            return None
+        if self.kind == "binary":
+            return response.content
+        if self.kind == "text":
+            text = response.text
+            return self.adapter.validate_python(text) if self.adapter is not None else text
+        if self.adapter is None:
+            return response.json() if response.content else None
+        return self.adapter.validate_json(response.content)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The fixed facts of one operation: method, declared responses, security alternatives."""
+
+    name: str
+    method: str
+    responses: tuple[DeclaredResponse, ...]
+    security: Sequence[Sequence[str]] = ()
+    """Alternatives (OR) of scheme names that must all be presented (AND); `()` allows anonymous."""
+
+    def find(self, status_code: int) -> DeclaredResponse | None:
+        exact = [item for item in self.responses if item.status == str(status_code)]
+        ranged = [item for item in self.responses if item.status.endswith("XX") and item.matches(status_code)]
+        fallback = [item for item in self.responses if item.status == "default"]
+        candidates = exact or ranged or fallback
+        return candidates[0] if candidates else None
+
+    @property
+    def declares_success(self) -> bool:
+        return any(item.status.startswith("2") for item in self.responses)
+
+
+@dataclass(frozen=True)
+class RequestSpec(Generic[T]):
+    """One call, ready to send: `T` is what a successful response parses to."""
+
+    endpoint: Endpoint
+    path: str
+    query: Sequence[tuple[str, Any]] = ()
+    headers: Mapping[str, Any] = field(default_factory=dict)
+    cookies: Mapping[str, Any] = field(default_factory=dict)
+    json_body: Any = None
+    content: bytes | str | None = None
+    content_type: str | None = None
+    form: Mapping[str, Any] | None = None
+    multipart: Sequence[tuple[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class DetailedResponse:
+    """Status, headers and parsed body of any declared response (nothing raised for those)."""
+
+    status_code: int
+    headers: httpx.Headers
+    body: Any
+    declared_status: str
+    response: httpx.Response
+
+
+class ApiError(Exception):
+    """A declared non-2xx response; `body` is parsed with the contract's model for that status."""
+
+    def __init__(self, response: httpx.Response, body: Any, declared_status: str) -> None:
+        super().__init__(f"{response.request.method} {response.request.url} answered {response.status_code}")
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = body
+        self.declared_status = declared_status
+        self.response = response
+
+
+class UnexpectedStatus(Exception):
+    """A status the contract does not declare for the operation; the raw response is kept."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(
+            f"{response.request.method} {response.request.url} answered undeclared status {response.status_code}"
+        )
+        self.status_code = response.status_code
+        self.response = response
+
+
+def body_json(adapter: TypeAdapter[Any], value: Any) -> Any:
+    """A JSON request body: aliases as in the contract, fields the caller never set left out."""
+    return adapter.dump_python(value, mode="json", by_alias=True, exclude_unset=True)
+
+
+def text_value(value: Any) -> str:
+    """A parameter or form value as wire text: enums by value, dates in ISO 8601, booleans lower-case."""
+    plain = to_jsonable_python(value, by_alias=True)
+    if isinstance(plain, bool):
+        return "true" if plain else "false"
+    if isinstance(plain, (dict, list)):
+        return json.dumps(plain, separators=(",", ":"))
+    return str(plain)
+
+
+def path_value(value: Any) -> str:
+    """A path parameter, percent-encoded so it stays one segment."""
+    return quote(text_value(value), safe="")
+
+
+def query_items(pairs: Sequence[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """Query parameters; `None` is left out and lists repeat the name (style form, explode)."""
+    items: list[tuple[str, str]] = []
+    for name, value in pairs:
+        if value is None:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        items.extend((name, text_value(item)) for item in values)
+    return items
+
+
+def header_value(value: Any) -> str:
+    """A header parameter; lists are comma-separated (style simple)."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(text_value(item) for item in value)
+    return text_value(value)
+
+
+def form_fields(pairs: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        name: [text_value(item) for item in value] if isinstance(value, (list, tuple)) else text_value(value)
+        for name, value in pairs.items()
+        if value is not None
+    }
+
+
+def multipart_parts(pairs: Sequence[tuple[str, Any]], file_fields: frozenset[str]) -> list[tuple[str, Any]]:
+    """Multipart parts; text fields are sent as parts without a file name, so the body is always multipart."""
+    parts: list[tuple[str, Any]] = []
+    for name, value in pairs:
+        if value is None:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            parts.append((name, item if name in file_fields else (None, text_value(item).encode("utf-8"))))
+    return parts
+
+
+class _Credentials:
+    """Credentials per scheme name, checked against the contract once, applied per request."""
+
+    def __init__(self, schemes: Mapping[str, SecurityScheme], credentials: Mapping[str, Auth] | None) -> None:
+        self._schemes = schemes
+        self._credentials = dict(credentials or {})
+        for key, credential in self._credentials.items():
+            scheme = schemes.get(key)
+            if scheme is None:
+                known = ", ".join(sorted(schemes)) or "none"
+                raise ValueError(f"no security scheme named {key!r} in the contract (known: {known})")
+            expected = _AUTH_KINDS[scheme.kind]
+            if not isinstance(credential, expected):
+                raise TypeError(f"scheme {key!r} ({scheme.kind}) takes {expected.__name__}, not {credential!r}")
+
+    def apply(
+        self,
+        security: Sequence[Sequence[str]],
+        headers: dict[str, str],
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        """Present the credentials of the first requirement the client can fully satisfy."""
+        for requirement in security:
+            if not all(key in self._credentials for key in requirement):
+                continue
+            for key in requirement:
+                self._present(self._schemes[key], self._credentials[key], headers, query, cookies)
+            return
+
+    @staticmethod
+    def _present(
+        scheme: SecurityScheme,
+        credential: Auth,
+        headers: dict[str, str],
+        query: list[tuple[str, str]],
+        cookies: dict[str, str],
+    ) -> None:
+        if isinstance(credential, ApiKey):
+            if scheme.location == "query":
+                query.append((scheme.name, credential.value))
+            elif scheme.location == "cookie":
+                cookies[scheme.name] = credential.value
+            else:
+                headers[scheme.name] = credential.value
+        elif isinstance(credential, Basic):
+            token = base64.b64encode(f"{credential.username}:{credential.password}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+        else:
+            headers["Authorization"] = f"Bearer {credential.token}"
+
+
+class _Core:
+    """State and the pure halves of a call shared by both faces: building requests, reading replies."""
+
+    def __init__(
+        self,
+        base_url: str | None,
+        schemes: Mapping[str, SecurityScheme],
+        credentials: Mapping[str, Auth] | None,
+        headers: Mapping[str, str] | None,
+    ) -> None:
+        self._base_url = base_url.rstrip("/") if base_url else ""
+        self._credentials = _Credentials(schemes, credentials)
+        self._default_headers = dict(headers or {})
+
+    def _request(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any]) -> httpx.Request:
+        headers = dict(self._default_headers)
+        headers.update({name: header_value(value) for name, value in spec.headers.items() if value is not None})
+        query = query_items(spec.query)
+        cookies = {name: text_value(value) for name, value in spec.cookies.items() if value is not None}
+        self._credentials.apply(spec.endpoint.security, headers, query, cookies)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        if spec.content_type is not None:
+            headers["Content-Type"] = spec.content_type
+        return http.build_request(
+            spec.endpoint.method,
+            self._base_url + spec.path,
+            params=tuple(query),
+            headers=headers,
+            json=spec.json_body,
+            content=spec.content,
+            data=spec.form,
+            files=spec.multipart,
+        )
+
+    @staticmethod
+    def _declared(spec: RequestSpec[Any], response: httpx.Response) -> DeclaredResponse:
+        declared = spec.endpoint.find(response.status_code)
+        if declared is None:
+            raise UnexpectedStatus(response)
+        if response.is_success and declared.status == "default" and spec.endpoint.declares_success:
+            raise UnexpectedStatus(response)
+        return declared
+
+    @staticmethod
+    def _error_body(declared: DeclaredResponse, response: httpx.Response) -> Any:
+        """An error body parsed with its model when it fits; the raw JSON or text when it does not."""
+        try:
+            return declared.decode(response)
+        except (ValidationError, ValueError):
+            try:
+                return response.json()
+            except ValueError:
+                return response.text
+
+    def _result(self, spec: RequestSpec[T], response: httpx.Response) -> T:
+        declared = self._declared(spec, response)
+        if not response.is_success:
+            raise ApiError(response, self._error_body(declared, response), declared.status)
+        result: T = declared.decode(response)
+        return result
+
+    def _detailed(self, spec: RequestSpec[Any], response: httpx.Response) -> DetailedResponse:
+        declared = self._declared(spec, response)
+        body = declared.decode(response) if response.is_success else self._error_body(declared, response)
+        return DetailedResponse(response.status_code, response.headers, body, declared.status, response)
+
+
+class SyncClientBase(_Core):
+    """The blocking face: one `httpx.Client`, owned unless you passed `http_client`."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        schemes: Mapping[str, SecurityScheme],
+        credentials: Mapping[str, Auth] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = 5.0,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        if http_client is None and not base_url:
+            raise ValueError("give base_url, or an http_client that has one")
+        super().__init__(base_url, schemes, credentials, headers)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+
+    def _call(self, spec: RequestSpec[T]) -> T:
+        return self._result(spec, self._http.send(self._request(self._http, spec)))
+
+    def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
+        return self._detailed(spec, self._http.send(self._request(self._http, spec)))
+
+    def close(self) -> None:
+        """Close the underlying `httpx.Client` if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClientBase(_Core):
+    """The asyncio face: one `httpx.AsyncClient`, owned unless you passed `http_client`."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        schemes: Mapping[str, SecurityScheme],
+        credentials: Mapping[str, Auth] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = 5.0,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        if http_client is None and not base_url:
+            raise ValueError("give base_url, or an http_client that has one")
+        super().__init__(base_url, schemes, credentials, headers)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+
+    async def _call(self, spec: RequestSpec[T]) -> T:
+        return self._result(spec, await self._http.send(self._request(self._http, spec)))
+
+    async def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
+        return self._detailed(spec, await self._http.send(self._request(self._http, spec)))
+
+    async def aclose(self) -> None:
+        """Close the underlying `httpx.AsyncClient` if this client created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,303 @@
+"""The `httpx-client` target, run for real against the generated FastAPI app (mock service).
+
+Each example contract is generated once with `fastapi`, `contract-tests` and `httpx-client`;
+every operation is called through both `Client` and `AsyncClient`, in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import importlib
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from generator.diagnostics import DiagnosticSink
+from generator.pipeline import Job, generate, read_contract
+from generator.targets.registry import default_targets
+from tests.conftest import SPECS, project_env, tool
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+TARGETS = ("fastapi", "contract-tests", "httpx-client")
+ITEM_ID = uuid.UUID("7c9e6679-7425-40de-944b-e07fc1f90ae7")
+MISSING_ITEM_ID = uuid.UUID("00000000-0000-4000-8000-000000000404")
+FILE_ID = uuid.UUID("0b8f3c2a-5d1e-4f6a-9b7c-1e2d3f4a5b6c")
+
+
+@dataclass(frozen=True)
+class Generated:
+    spec: str
+    project: Path
+    package: str
+
+    def module(self, name: str) -> ModuleType:
+        source = str(self.project / "src")
+        if source not in sys.path:
+            sys.path.insert(0, source)
+        return importlib.import_module(f"{self.package}.{name}")
+
+
+@pytest.fixture(scope="module", params=("petstore", "showcase"))
+def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """Package names differ from the committed examples so both can be imported in one process."""
+    spec = str(request.param)
+    package = f"{spec}_client"
+    project = tmp_path_factory.mktemp(package) / package
+    report = generate(Job((SPECS / f"{spec}.yaml",), project, TARGETS, package), DiagnosticSink())
+    assert report.ok, report
+    return Generated(spec, project, package)
+
+
+# --- per-contract call tables: operation → (arguments, check of the parsed result) ---------------
+
+Call = tuple[dict[str, Any], Callable[[Any], bool]]
+
+
+def petstore_calls(models: ModuleType) -> dict[str, Call]:
+    def pets(result: Any) -> bool:
+        return isinstance(result, list) and all(isinstance(pet, models.Pet) for pet in result)
+
+    return {
+        "list_pets": ({"limit": 2, "offset": 0, "x_request_id": "r-1"}, pets),
+        "create_pet": (
+            {"body": models.NewPet(name="Rex", status=models.PetStatus.available)},
+            lambda result: isinstance(result, models.Pet),
+        ),
+        "get_pet": ({"pet_id": 1}, lambda result: isinstance(result, models.Pet)),
+        "update_pet": ({"pet_id": 1, "body": models.NewPet(name="Tom")}, lambda result: isinstance(result, models.Pet)),
+        "delete_pet": ({"pet_id": 1}, lambda result: result is None),
+        "upload_pet_photo": (
+            {"pet_id": 1, "file": ("rex.png", b"\x89PNG", "image/png"), "caption": "Rex at the beach"},
+            lambda result: isinstance(result, models.PhotoInfo),
+        ),
+        "get_inventory": ({}, lambda result: isinstance(result, dict) and all(type(v) is int for v in result.values())),
+    }
+
+
+def showcase_calls(models: ModuleType) -> dict[str, Call]:
+    new_item = models.NewItem(name="Blue Widget", sku="WID-0042", price=19.99, class_="hardware", tags=["blue"])
+    return {
+        "list_items": (
+            {
+                "limit": 5,
+                "sort": models.ListItemsSort.field_name,
+                "tag": ["blue", "sale"],
+                "status": models.ItemStatus.out_of_stock,
+                "updated_since": datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc),
+                "x_trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+                "session_id": "s3ss10n-0123456789abcdef",
+            },
+            lambda result: isinstance(result, models.ItemPage) and isinstance(result.items[0], models.Item),
+        ),
+        "create_item": ({"body": new_item}, lambda result: isinstance(result, models.Item)),
+        "get_item": ({"item_id": ITEM_ID}, lambda result: isinstance(result, models.Item)),
+        "delete_item": ({"item_id": ITEM_ID}, lambda result: result is None),
+        "get_items_item_id_history": (
+            {"item_id": ITEM_ID},
+            lambda result: isinstance(result, list) and all(isinstance(entry, models.HistoryEntry) for entry in result),
+        ),
+        "create_animal": (
+            {"body": models.Animal(models.Dog(petType="dog", name="Rex"))},
+            lambda result: isinstance(result, models.Animal) and isinstance(result.root, (models.Cat, models.Dog)),
+        ),
+        "get_category_tree": ({"depth": 2}, lambda result: isinstance(result, models.CategoryNode)),
+        "upload_file": (
+            {"file": ("report.pdf", b"%PDF-1.4", "application/pdf"), "label": "Q2 report", "public": True},
+            lambda result: isinstance(result, models.FileInfo),
+        ),
+        "download_file": ({"file_id": FILE_ID}, lambda result: isinstance(result, bytes) and result),
+        "issue_token": (
+            {
+                "grant_type": models.IssueTokenGrantType.client_credentials,
+                "client_id": "my-client",
+                "client_secret": "s3cr3t",
+                "scope": "items:read",
+            },
+            lambda result: isinstance(result, models.TokenResponse),
+        ),
+        "get_health": ({}, lambda result: isinstance(result, models.Health)),
+    }
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the runtime tests need from one generated project."""
+
+    app: Any
+    client_module: ModuleType
+    calls: dict[str, Call]
+    credentials: dict[str, Any]
+    secured: tuple[str, dict[str, Any]]
+    missing: tuple[str, dict[str, Any]]
+    tag_call: tuple[str, str]
+
+
+def _service_class(generated: Generated) -> type[Any]:
+    """The mock, answering a declared 404 for one id so `_detailed` and `ApiError` can be seen."""
+    mock = generated.module("_generated.mock").MockService
+    runtime = generated.module("_generated.runtime")
+    models = generated.module("_generated.models")
+    if generated.spec == "petstore":
+
+        class PetstoreService(mock):  # type: ignore[misc, valid-type]
+            async def get_pet(self, *, pet_id: int) -> Any:
+                if pet_id == 404:
+                    return runtime.ApiResponse(404, models.Error(code=404, message="pet 404 not found"))
+                return await super().get_pet(pet_id=pet_id)
+
+        return PetstoreService
+
+    class ShowcaseService(mock):  # type: ignore[misc, valid-type]
+        async def get_item(self, *, auth: Any, item_id: uuid.UUID) -> Any:
+            if item_id == MISSING_ITEM_ID:
+                return runtime.ApiResponse(404, models.Error(code="not_found", message="No such item."))
+            return await super().get_item(auth=auth, item_id=item_id)
+
+    return ShowcaseService
+
+
+@pytest.fixture(scope="module")
+def case(generated: Generated) -> Case:
+    application = generated.module("_generated.application")
+    runtime = generated.module("_generated.runtime")
+    client_module = generated.module("client")
+    models = client_module.models
+    quiet = runtime.Settings(log_level="WARNING", json_logs=True, expose_docs=True)
+    app = application.create_app(_service_class(generated)(), settings=quiet)
+    if generated.spec == "petstore":
+        return Case(
+            app,
+            client_module,
+            petstore_calls(models),
+            {"ApiKeyAuth": client_module.ApiKey("secret")},
+            ("create_pet", {"body": models.NewPet(name="Rex")}),
+            ("get_pet", {"pet_id": 404}),
+            ("pets", "list_pets"),
+        )
+    return Case(
+        app,
+        client_module,
+        showcase_calls(models),
+        {
+            "ApiKeyHeader": client_module.ApiKey("key"),
+            "BasicAuth": client_module.Basic("user", "pass"),
+            "BearerAuth": client_module.Bearer("token"),
+            "OAuth2": client_module.Bearer("oauth-token"),
+        },
+        ("get_item", {"item_id": ITEM_ID}),
+        ("get_item", {"item_id": MISSING_ITEM_ID}),
+        ("items", "list_items"),
+    )
+
+
+# --- the generated code is clean ------------------------------------------------------------------
+
+
+def _run(command: list[str], project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=project, env=project_env(project), capture_output=True, text=True, timeout=300)
+
+
+def test_generated_client_passes_mypy_strict(generated: Generated) -> None:
+    result = _run([tool("mypy"), "--strict", "--no-incremental", "src"], generated.project)
+    assert result.returncode == 0, result.stdout
+
+
+def test_generated_client_passes_ruff_and_black(generated: Generated) -> None:
+    ruff = _run([tool("ruff"), "check", "--no-cache", "src", "tests"], generated.project)
+    assert ruff.returncode == 0, ruff.stdout
+    black = _run([tool("black"), "--check", "src", "tests"], generated.project)
+    assert black.returncode == 0, black.stderr
+
+
+def test_httpx_client_is_not_a_default_target() -> None:
+    assert "httpx-client" not in default_targets("openapi")
+
+
+# --- every operation, both faces ------------------------------------------------------------------
+
+
+def test_call_tables_cover_every_operation(generated: Generated, case: Case) -> None:
+    contract = read_contract([SPECS / f"{generated.spec}.yaml"], DiagnosticSink())
+    assert set(case.calls) == {operation.name for operation in contract.services[0].operations}
+
+
+def test_sync_client_calls_every_operation(case: Case) -> None:
+    with (
+        TestClient(case.app) as http,
+        case.client_module.Client(http_client=http, credentials=case.credentials) as client,
+    ):
+        for name, (arguments, check) in case.calls.items():
+            result = getattr(client, name)(**arguments)
+            assert check(result), (name, result)
+
+
+def test_async_client_calls_every_operation(case: Case) -> None:
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=case.app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+            case.client_module.AsyncClient(http_client=http, credentials=case.credentials) as client,
+        ):
+            for name, (arguments, check) in case.calls.items():
+                result = await getattr(client, name)(**arguments)
+                assert check(result), (name, result)
+
+    asyncio.run(main())
+
+
+def test_operations_are_grouped_by_tag(case: Case) -> None:
+    tag, name = case.tag_call
+    with TestClient(case.app) as http:
+        client = case.client_module.Client(http_client=http, credentials=case.credentials)
+        arguments, check = case.calls[name]
+        assert check(getattr(getattr(client, tag), name)(**arguments))
+
+
+def test_secured_operation_raises_api_error_without_credentials(case: Case) -> None:
+    name, arguments = case.secured
+    with TestClient(case.app) as http:
+        anonymous = case.client_module.Client(http_client=http)
+        with pytest.raises(case.client_module.ApiError) as raised:
+            getattr(anonymous, name)(**arguments)
+        assert raised.value.status_code == 401
+        assert isinstance(raised.value.body, case.client_module.models.Error)
+        authenticated = case.client_module.Client(http_client=http, credentials=case.credentials)
+        assert getattr(authenticated, name)(**arguments) is not None
+
+
+def test_detailed_call_returns_a_declared_404_without_raising(case: Case) -> None:
+    name, arguments = case.missing
+    with TestClient(case.app) as http:
+        client = case.client_module.Client(http_client=http, credentials=case.credentials)
+        detailed = getattr(client, f"{name}_detailed")(**arguments)
+        assert detailed.status_code == 404
+        assert isinstance(detailed.body, case.client_module.models.Error)
+        with pytest.raises(case.client_module.ApiError) as raised:
+            getattr(client, name)(**arguments)
+        assert raised.value.status_code == 404 and raised.value.declared_status == "404"
+
+
+def test_undeclared_success_status_raises_unexpected_status(case: Case) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(299, json={}))
+    with httpx.Client(transport=transport, base_url="http://test") as http:
+        client = case.client_module.Client(http_client=http, credentials=case.credentials)
+        name, arguments = case.missing
+        with pytest.raises(case.client_module.UnexpectedStatus) as raised:
+            getattr(client, name)(**arguments)
+        assert raised.value.status_code == 299
+
+
+def test_credentials_for_unknown_schemes_are_refused(case: Case) -> None:
+    with pytest.raises(ValueError, match="no security scheme"):
+        case.client_module.Client("http://test", credentials={"Nope": case.client_module.ApiKey("k")})
