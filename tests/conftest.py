@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from generator.diagnostics import DiagnosticSink
@@ -46,6 +51,42 @@ def project_env(project: Path, **extra: str) -> dict[str, str]:
     env["LOG_LEVEL"] = "WARNING"
     env.update(extra)
     return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serve_with_uvicorn(project: Path, app: str, log_path: Path) -> Iterator[str]:
+    """Run `uvicorn APP` for a generated project on 127.0.0.1 (ephemeral port); yield its base URL."""
+    port = free_port()
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=project,
+            env=project_env(project),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"uvicorn did not come up:\n{log_path.read_text()}")
+                time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 @pytest.fixture

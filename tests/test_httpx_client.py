@@ -12,7 +12,7 @@ import importlib
 import subprocess
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import Job, generate, read_contract
 from generator.targets.registry import default_targets
-from tests.conftest import SPECS, project_env, tool
+from tests.conftest import SPECS, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -249,6 +249,29 @@ def test_async_client_calls_every_operation(case: Case) -> None:
             httpx.AsyncClient(transport=transport, base_url="http://test") as http,
             case.client_module.AsyncClient(http_client=http, credentials=case.credentials) as client,
         ):
+            for name, (arguments, check) in case.calls.items():
+                result = await getattr(client, name)(**arguments)
+                assert check(result), (name, result)
+
+    asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def live_url(generated: Generated, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's own app (its scaffolded service: the mock) under uvicorn on 127.0.0.1."""
+    log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    with serve_with_uvicorn(generated.project, f"{generated.package}.app:app", log_path) as base_url:
+        yield base_url
+
+
+def test_both_clients_call_every_operation_on_a_live_server(case: Case, live_url: str) -> None:
+    with case.client_module.Client(live_url, credentials=case.credentials) as client:
+        for name, (arguments, check) in case.calls.items():
+            result = getattr(client, name)(**arguments)
+            assert check(result), (name, result)
+
+    async def main() -> None:
+        async with case.client_module.AsyncClient(live_url, credentials=case.credentials) as client:
             for name, (arguments, check) in case.calls.items():
                 result = await getattr(client, name)(**arguments)
                 assert check(result), (name, result)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ import pytest
 
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import read_contract
-from tests.conftest import SPECS, project_env, tool
+from tests.conftest import SPECS, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -37,43 +35,12 @@ def package_of(project: Path) -> str:
     return next(path.name for path in (project / "src").iterdir() if path.is_dir())
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(rest_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The generated app served by uvicorn on 127.0.0.1, as `uvicorn NAME.app:app` would."""
     log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
-    log_file = log_path.open("wb")
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", f"{package_of(rest_project)}.app:app", "--port", str(port)]
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1"],
-        cwd=rest_project,
-        env=project_env(rest_project),
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base_url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not come up:\n{log_path.read_text()}")
-            time.sleep(0.1)
+    with serve_with_uvicorn(rest_project, f"{package_of(rest_project)}.app:app", log_path) as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log_file.close()
 
 
 def test_generated_code_passes_black(rest_project: Path) -> None:
