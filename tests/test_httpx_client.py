@@ -324,3 +324,81 @@ def test_undeclared_success_status_raises_unexpected_status(case: Case) -> None:
 def test_credentials_for_unknown_schemes_are_refused(case: Case) -> None:
     with pytest.raises(ValueError, match="no security scheme"):
         case.client_module.Client("http://test", credentials={"Nope": case.client_module.ApiKey("k")})
+
+
+# --- retries ----------------------------------------------------------------------------------------
+
+
+def _flaky(statuses: list[int | None], body: Any) -> tuple[httpx.MockTransport, list[str]]:
+    """A transport answering the given statuses in turn (None = connection error), then `body`."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.method)
+        status = statuses.pop(0) if statuses else 200
+        if status is None:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(status, json=body if status == 200 else {"code": status, "message": "busy"})
+
+    return httpx.MockTransport(handler), seen
+
+
+def test_idempotent_calls_are_retried_after_errors_and_busy_replies(case: Case) -> None:
+    if "list_pets" not in case.calls:
+        pytest.skip("petstore only")
+    module = case.client_module
+    pets = [{"id": 1, "name": "Rex", "status": "available"}]
+    transport, seen = _flaky([None, 503, 502], pets)
+    retry = module.Retry(attempts=4, backoff=0)
+    with (
+        httpx.Client(transport=transport, base_url="http://api") as http,
+        module.Client(http_client=http, retry=retry) as client,
+    ):
+        assert [pet.name for pet in client.list_pets()] == ["Rex"]
+    assert seen == ["GET"] * 4
+
+
+def test_retries_give_up_after_the_last_attempt(case: Case) -> None:
+    if "list_pets" not in case.calls:
+        pytest.skip("petstore only")
+    module = case.client_module
+    transport, seen = _flaky([None, None, None], [])
+    with (
+        httpx.Client(transport=transport, base_url="http://api") as http,
+        module.Client(http_client=http, retry=module.Retry(attempts=3, backoff=0)) as client,
+        pytest.raises(httpx.ConnectError),
+    ):
+        client.list_pets()
+    assert len(seen) == 3
+
+
+def test_non_idempotent_calls_are_not_retried(case: Case) -> None:
+    if "create_pet" not in case.calls:
+        pytest.skip("petstore only")
+    module = case.client_module
+    transport, seen = _flaky([503], {})
+    credentials = {"ApiKeyAuth": module.ApiKey("k")}
+    with (
+        httpx.Client(transport=transport, base_url="http://api") as http,
+        module.Client(http_client=http, credentials=credentials, retry=module.Retry(backoff=0)) as client,
+        pytest.raises(module.ApiError) as raised,
+    ):
+        client.create_pet(body=module.models.NewPet(name="Rex"))
+    assert raised.value.status_code == 503 and seen == ["POST"]
+
+
+def test_async_client_retries_too(case: Case) -> None:
+    if "list_pets" not in case.calls:
+        pytest.skip("petstore only")
+    module = case.client_module
+
+    async def main() -> list[str]:
+        transport, seen = _flaky([None, 503], [])
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://api") as http,
+            module.AsyncClient(http_client=http, retry=module.Retry(backoff=0)) as client,
+        ):
+            assert await client.list_pets() == []
+        return seen
+
+    assert asyncio.run(main()) == ["GET"] * 3

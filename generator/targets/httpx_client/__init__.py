@@ -51,11 +51,13 @@ _PUBLIC_RUNTIME_NAMES = (
     "Bearer",
     "DetailedResponse",
     "FileUpload",
+    "Retry",
     "UnexpectedStatus",
     "models",
 )
 _MODULE_NAMES_RESERVED = (
     "Any",
+    "Retry",
     "Mapping",
     "TypeAdapter",
     "Client",
@@ -185,6 +187,7 @@ def _imports(operations: list[ClientOperationView]) -> dict[str, list[str]]:
                 "DetailedResponse",
                 "Endpoint",
                 "RequestSpec",
+                "Retry",
                 "SecurityScheme",
                 "SyncClientBase",
                 *used_names(texts, _RUNTIME_NAMES),

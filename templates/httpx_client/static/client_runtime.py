@@ -7,8 +7,10 @@ operation); `SyncClientBase` and `AsyncClientBase` differ only in how they send 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -304,6 +306,35 @@ class _Credentials:
             headers["Authorization"] = f"Bearer {credential.token}"
 
 
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Retries of idempotent calls on connection errors and on 429/502/503/504, with backoff.
+
+    The wait doubles from `backoff` seconds (capped at `max_backoff`); a numeric `Retry-After`
+    header is honoured up to the cap. `Retry(attempts=1)` turns retrying off.
+    """
+
+    attempts: int = 3
+    backoff: float = 0.2
+    max_backoff: float = 5.0
+    statuses: frozenset[int] = frozenset({429, 502, 503, 504})
+
+    def again(self, method: str, attempt: int, response: httpx.Response | None) -> bool:
+        """Should a call that has now failed `attempt + 1` times be sent once more?"""
+        if attempt + 1 >= self.attempts or method not in IDEMPOTENT_METHODS:
+            return False
+        return response is None or response.status_code in self.statuses
+
+    def delay(self, attempt: int, response: httpx.Response | None) -> float:
+        retry_after = response.headers.get("Retry-After", "") if response is not None else ""
+        if retry_after.strip().isdigit():
+            return min(float(retry_after), self.max_backoff)
+        return float(min(self.backoff * 2**attempt, self.max_backoff))
+
+
 class _Core:
     """State and the pure halves of a call shared by both faces: building requests, reading replies."""
 
@@ -313,10 +344,12 @@ class _Core:
         schemes: Mapping[str, SecurityScheme],
         credentials: Mapping[str, Auth] | None,
         headers: Mapping[str, str] | None,
+        retry: Retry | None,
     ) -> None:
         self._base_url = base_url.rstrip("/") if base_url else ""
         self._credentials = _Credentials(schemes, credentials)
         self._default_headers = dict(headers or {})
+        self._retry = retry if retry is not None else Retry()
 
     def _request(self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any]) -> httpx.Request:
         headers = dict(self._default_headers)
@@ -384,18 +417,36 @@ class SyncClientBase(_Core):
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = 5.0,
         http_client: httpx.Client | None = None,
+        retry: Retry | None = None,
     ) -> None:
         if http_client is None and not base_url:
             raise ValueError("give base_url, or an http_client that has one")
-        super().__init__(base_url, schemes, credentials, headers)
+        super().__init__(base_url, schemes, credentials, headers, retry)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
+    def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        method = spec.endpoint.method
+        attempt = 0
+        while True:
+            try:
+                response = self._http.send(self._request(self._http, spec))
+            except httpx.TransportError:
+                if not self._retry.again(method, attempt, None):
+                    raise
+                response = None
+            if response is not None and not self._retry.again(method, attempt, response):
+                return response
+            if response is not None:
+                response.close()
+            time.sleep(self._retry.delay(attempt, response))
+            attempt += 1
+
     def _call(self, spec: RequestSpec[T]) -> T:
-        return self._result(spec, self._http.send(self._request(self._http, spec)))
+        return self._result(spec, self._send(spec))
 
     def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
-        return self._detailed(spec, self._http.send(self._request(self._http, spec)))
+        return self._detailed(spec, self._send(spec))
 
     def close(self) -> None:
         """Close the underlying `httpx.Client` if this client created it."""
@@ -426,18 +477,36 @@ class AsyncClientBase(_Core):
         headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None = 5.0,
         http_client: httpx.AsyncClient | None = None,
+        retry: Retry | None = None,
     ) -> None:
         if http_client is None and not base_url:
             raise ValueError("give base_url, or an http_client that has one")
-        super().__init__(base_url, schemes, credentials, headers)
+        super().__init__(base_url, schemes, credentials, headers, retry)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
+    async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        method = spec.endpoint.method
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.send(self._request(self._http, spec))
+            except httpx.TransportError:
+                if not self._retry.again(method, attempt, None):
+                    raise
+                response = None
+            if response is not None and not self._retry.again(method, attempt, response):
+                return response
+            if response is not None:
+                await response.aclose()
+            await asyncio.sleep(self._retry.delay(attempt, response))
+            attempt += 1
+
     async def _call(self, spec: RequestSpec[T]) -> T:
-        return self._result(spec, await self._http.send(self._request(self._http, spec)))
+        return self._result(spec, await self._send(spec))
 
     async def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
-        return self._detailed(spec, await self._http.send(self._request(self._http, spec)))
+        return self._detailed(spec, await self._send(spec))
 
     async def aclose(self) -> None:
         """Close the underlying `httpx.AsyncClient` if this client created it."""
