@@ -402,3 +402,67 @@ def test_async_client_retries_too(case: Case) -> None:
         return seen
 
     assert asyncio.run(main()) == ["GET"] * 3
+
+
+# --- OAuth2 client credentials ------------------------------------------------------------------------
+
+
+def _token_server(item: Any, unauthorized_first: bool) -> tuple[httpx.MockTransport, list[str]]:
+    """A token endpoint issuing t1, t2...; the API accepts only the newest token."""
+    log: list[str] = []
+    issued: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/token"):
+            assert request.headers["Authorization"].startswith("Basic ")
+            assert b"grant_type=client_credentials" in request.content
+            issued.append(f"t{len(issued) + 1}")
+            log.append("token")
+            return httpx.Response(200, json={"access_token": issued[-1], "expires_in": 3600})
+        log.append(request.headers.get("Authorization", ""))
+        if unauthorized_first and len(issued) == 1:
+            return httpx.Response(401, json={"code": "expired", "message": "token expired"})
+        if request.headers.get("Authorization") != f"Bearer {issued[-1]}":
+            return httpx.Response(401, json={"code": "bad", "message": "bad token"})
+        return httpx.Response(200, json=item)
+
+    return httpx.MockTransport(handler), log
+
+
+def _showcase_item(case: Case) -> Any:
+    package = case.client_module.__name__.rsplit(".", 1)[0]
+    return importlib.import_module(f"{package}._generated.runtime").EXAMPLES["get_item"]["200"]
+
+
+def test_client_credentials_token_is_fetched_once_and_reused(case: Case) -> None:
+    if "get_item" not in case.calls:
+        pytest.skip("showcase only")
+    module = case.client_module
+    transport, log = _token_server(_showcase_item(case), unauthorized_first=False)
+    credentials = {"OAuth2": module.ClientCredentials("app", "secret", scopes=("items:read",))}
+    with (
+        httpx.Client(transport=transport, base_url="http://api") as http,
+        module.Client(http_client=http, credentials=credentials) as client,
+    ):
+        first = client.get_item(item_id=ITEM_ID)
+        second = client.get_item(item_id=ITEM_ID)
+    assert isinstance(first, module.models.Item) and isinstance(second, module.models.Item)
+    assert log == ["token", "Bearer t1", "Bearer t1"]
+
+
+def test_client_credentials_token_is_refreshed_after_a_401(case: Case) -> None:
+    if "get_item" not in case.calls:
+        pytest.skip("showcase only")
+    module = case.client_module
+    transport, log = _token_server(_showcase_item(case), unauthorized_first=True)
+    credentials = {"OAuth2": module.ClientCredentials("app", "secret")}
+
+    async def main() -> Any:
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://api") as http,
+            module.AsyncClient(http_client=http, credentials=credentials) as client,
+        ):
+            return await client.get_item(item_id=ITEM_ID)
+
+    assert isinstance(asyncio.run(main()), module.models.Item)
+    assert log == ["token", "Bearer t1", "token", "Bearer t2"]

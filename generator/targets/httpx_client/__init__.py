@@ -49,6 +49,7 @@ _PUBLIC_RUNTIME_NAMES = (
     "Auth",
     "Basic",
     "Bearer",
+    "ClientCredentials",
     "DetailedResponse",
     "FileUpload",
     "Retry",
@@ -158,9 +159,9 @@ def _tag_views(contract: Contract) -> list[TagView]:
 
 def _scheme_literal(scheme: SecurityScheme) -> tuple[str, str]:
     location = scheme.location.value if scheme.location is not None else ""
-    arguments = ", ".join(
-        python_literal(value) for value in (scheme.key, scheme.kind.value, location, scheme.param_name)
-    )
+    token_url = next((flow.token_url for flow in scheme.flows if flow.flow == "clientCredentials"), "")
+    values = (scheme.key, scheme.kind.value, location, scheme.param_name, token_url)
+    arguments = ", ".join(python_literal(value) for value in values)
     return python_literal(scheme.key), f"SecurityScheme({arguments})"
 
 

@@ -72,15 +72,30 @@ class Bearer:
     token: str
 
 
-Auth = ApiKey | Basic | Bearer
+@dataclass(frozen=True)
+class ClientCredentials:
+    """OAuth2 client-credentials grant: the client fetches (and refreshes) its own bearer token.
 
-_AUTH_KINDS: Mapping[str, type[Auth]] = {
-    "apiKey": ApiKey,
-    "basic": Basic,
-    "bearer": Bearer,
-    "oauth2": Bearer,
-    "openIdConnect": Bearer,
+    `token_url` defaults to the contract's `clientCredentials` flow; the secret is sent with HTTP
+    basic authentication (RFC 6749 §2.3.1).
+    """
+
+    client_id: str
+    client_secret: str
+    scopes: tuple[str, ...] = ()
+    token_url: str = ""
+
+
+Auth = ApiKey | Basic | Bearer | ClientCredentials
+
+_AUTH_KINDS: Mapping[str, tuple[type[Auth], ...]] = {
+    "apiKey": (ApiKey,),
+    "basic": (Basic,),
+    "bearer": (Bearer,),
+    "oauth2": (Bearer, ClientCredentials),
+    "openIdConnect": (Bearer,),
 }
+_TOKEN_LEEWAY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,7 @@ class SecurityScheme:
     kind: str
     location: str = ""
     name: str = ""
+    token_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -267,7 +283,49 @@ class _Credentials:
                 raise ValueError(f"no security scheme named {key!r} in the contract (known: {known})")
             expected = _AUTH_KINDS[scheme.kind]
             if not isinstance(credential, expected):
-                raise TypeError(f"scheme {key!r} ({scheme.kind}) takes {expected.__name__}, not {credential!r}")
+                names = " or ".join(kind.__name__ for kind in expected)
+                raise TypeError(f"scheme {key!r} ({scheme.kind}) takes {names}, not {credential!r}")
+            if isinstance(credential, ClientCredentials) and not (credential.token_url or scheme.token_url):
+                raise ValueError(f"scheme {key!r} has no clientCredentials token URL; pass token_url")
+        self._tokens: dict[str, tuple[str, float]] = {}
+
+    def chosen(self, security: Sequence[Sequence[str]]) -> Sequence[str]:
+        """The first requirement the client can fully satisfy (empty when none)."""
+        for requirement in security:
+            if all(key in self._credentials for key in requirement):
+                return requirement
+        return ()
+
+    def token_request(self, key: str) -> httpx.Request | None:
+        """The token request a client-credentials scheme needs now, or None while its token is fresh."""
+        credential = self._credentials.get(key)
+        if not isinstance(credential, ClientCredentials):
+            return None
+        cached = self._tokens.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            return None
+        form = {"grant_type": "client_credentials"}
+        if credential.scopes:
+            form["scope"] = " ".join(credential.scopes)
+        secret = base64.b64encode(f"{credential.client_id}:{credential.client_secret}".encode()).decode("ascii")
+        return httpx.Request(
+            "POST",
+            credential.token_url or self._schemes[key].token_url,
+            data=form,
+            headers={"Authorization": f"Basic {secret}", "Accept": "application/json"},
+        )
+
+    def store_token(self, key: str, response: httpx.Response) -> None:
+        """Keep the token from a token endpoint reply; a failed fetch raises with the reply."""
+        if not response.is_success:
+            raise ApiError(response, response.text, str(response.status_code))
+        payload = response.json()
+        expires_in = float(payload.get("expires_in", 3600))
+        self._tokens[key] = (str(payload["access_token"]), time.monotonic() + expires_in - _TOKEN_LEEWAY_SECONDS)
+
+    def forget_tokens(self, keys: Sequence[str]) -> bool:
+        """Drop cached tokens (after a 401); True if there was one to refresh."""
+        return any(self._tokens.pop(key, None) is not None for key in keys)
 
     def apply(
         self,
@@ -277,15 +335,12 @@ class _Credentials:
         cookies: dict[str, str],
     ) -> None:
         """Present the credentials of the first requirement the client can fully satisfy."""
-        for requirement in security:
-            if not all(key in self._credentials for key in requirement):
-                continue
-            for key in requirement:
-                self._present(self._schemes[key], self._credentials[key], headers, query, cookies)
-            return
+        for key in self.chosen(security):
+            self._present(key, self._schemes[key], self._credentials[key], headers, query, cookies)
 
-    @staticmethod
     def _present(
+        self,
+        key: str,
         scheme: SecurityScheme,
         credential: Auth,
         headers: dict[str, str],
@@ -302,6 +357,8 @@ class _Credentials:
         elif isinstance(credential, Basic):
             token = base64.b64encode(f"{credential.username}:{credential.password}".encode()).decode("ascii")
             headers["Authorization"] = f"Basic {token}"
+        elif isinstance(credential, ClientCredentials):
+            headers["Authorization"] = f"Bearer {self._tokens[key][0]}"
         else:
             headers["Authorization"] = f"Bearer {credential.token}"
 
@@ -426,10 +483,25 @@ class SyncClientBase(_Core):
         self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
     def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        keys = self._credentials.chosen(spec.endpoint.security)
+        response = self._send_with_retries(spec, keys)
+        if response.status_code == 401 and self._credentials.forget_tokens(keys):
+            response.close()
+            response = self._send_with_retries(spec, keys)
+        return response
+
+    def _fetch_tokens(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            token_request = self._credentials.token_request(key)
+            if token_request is not None:
+                self._credentials.store_token(key, self._http.send(token_request))
+
+    def _send_with_retries(self, spec: RequestSpec[Any], keys: Sequence[str]) -> httpx.Response:
         method = spec.endpoint.method
         attempt = 0
         while True:
             try:
+                self._fetch_tokens(keys)
                 response = self._http.send(self._request(self._http, spec))
             except httpx.TransportError:
                 if not self._retry.again(method, attempt, None):
@@ -486,10 +558,25 @@ class AsyncClientBase(_Core):
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
     async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+        keys = self._credentials.chosen(spec.endpoint.security)
+        response = await self._send_with_retries(spec, keys)
+        if response.status_code == 401 and self._credentials.forget_tokens(keys):
+            await response.aclose()
+            response = await self._send_with_retries(spec, keys)
+        return response
+
+    async def _fetch_tokens(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            token_request = self._credentials.token_request(key)
+            if token_request is not None:
+                self._credentials.store_token(key, await self._http.send(token_request))
+
+    async def _send_with_retries(self, spec: RequestSpec[Any], keys: Sequence[str]) -> httpx.Response:
         method = spec.endpoint.method
         attempt = 0
         while True:
             try:
+                await self._fetch_tokens(keys)
                 response = await self._http.send(self._request(self._http, spec))
             except httpx.TransportError:
                 if not self._retry.again(method, attempt, None):
