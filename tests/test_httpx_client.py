@@ -466,3 +466,43 @@ def test_client_credentials_token_is_refreshed_after_a_401(case: Case) -> None:
 
     assert isinstance(asyncio.run(main()), module.models.Item)
     assert log == ["token", "Bearer t1", "token", "Bearer t2"]
+
+
+# --- streaming downloads ---------------------------------------------------------------------------
+
+
+def test_binary_download_streams_through_both_faces(case: Case) -> None:
+    if "download_file" not in case.calls:
+        pytest.skip("showcase only")
+    arguments, _ = case.calls["download_file"]
+    with (
+        TestClient(case.app) as http,
+        case.client_module.Client(http_client=http, credentials=case.credentials) as client,
+        client.download_file_stream(**arguments) as response,
+    ):
+        assert b"".join(response.iter_bytes()) == client.download_file(**arguments)
+
+    async def main() -> bytes:
+        transport = httpx.ASGITransport(app=case.app)
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+            case.client_module.AsyncClient(http_client=http, credentials=case.credentials) as client,
+            client.download_file_stream(**arguments) as response,
+        ):
+            return b"".join([chunk async for chunk in response.aiter_bytes()])
+
+    assert asyncio.run(main()) == b"example"
+
+
+def test_streaming_a_secured_download_without_credentials_raises_api_error(case: Case) -> None:
+    if "download_file" not in case.calls:
+        pytest.skip("showcase only")
+    arguments, _ = case.calls["download_file"]
+    with (
+        TestClient(case.app) as http,
+        case.client_module.Client(http_client=http) as client,
+        pytest.raises(case.client_module.ApiError) as raised,
+        client.download_file_stream(**arguments),
+    ):
+        pass
+    assert raised.value.status_code == 401

@@ -20,6 +20,7 @@ from generator.targets.httpx_client.views import (
     ClientOperationView,
     TagView,
     client_operation_view,
+    returns_bytes,
     tag_attribute,
 )
 from generator.targets.imports import isort_order, used_names
@@ -92,6 +93,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
                     "description": contract.description,
                     "tags": tags,
                     "operations": operations,
+                    "streams": any(operation.stream_name for operation in operations),
                     "schemes": [_scheme_literal(scheme) for scheme in contract.security_schemes],
                     "imports": _imports(operations),
                     "exports": sorted(["AsyncClient", "Client", *mixins]),
@@ -141,9 +143,14 @@ def _tag_views(contract: Contract) -> list[TagView]:
     attributes = NameScope(CLIENT_ATTRIBUTES_RESERVED)
     methods = [attributes.claim(operation.name) for operation in operations]
     detailed = [attributes.claim(PythonIdentifier(f"{method}_detailed")) for method in methods]
+    streamed = [
+        attributes.claim(PythonIdentifier(f"{method}_stream")) if returns_bytes(operation) else None
+        for operation, method in zip(operations, methods, strict=True)
+    ]
     by_tag: dict[str, list[ClientOperationView]] = defaultdict(list)
-    for operation, method, detailed_name in zip(operations, methods, detailed, strict=True):
-        by_tag[(operation.tags[:1] or ("default",))[0]].append(client_operation_view(operation, method, detailed_name))
+    for operation, method, detailed_name, stream_name in zip(operations, methods, detailed, streamed, strict=True):
+        view = client_operation_view(operation, method, detailed_name, stream_name)
+        by_tag[(operation.tags[:1] or ("default",))[0]].append(view)
     classes = NameScope(_MODULE_NAMES_RESERVED)
     return [
         TagView(

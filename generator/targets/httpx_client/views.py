@@ -61,6 +61,8 @@ class ClientOperationView:
     request_keywords: tuple[str, ...]
     body_adapter: str | None
     constants: tuple[tuple[PythonIdentifier, str], ...]
+    stream_name: PythonIdentifier | None = None
+    """`<op>_stream` for binary downloads: the response, unread, inside a context manager."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,17 @@ class TagView:
     operations: tuple[ClientOperationView, ...]
 
 
-def client_operation_view(operation: Operation, method_name: str, detailed_name: str) -> ClientOperationView:
+def returns_bytes(operation: Operation) -> bool:
+    """Does the operation answer with a binary body, worth streaming instead of reading whole?"""
+    return any(
+        response.is_success and response.type == Primitive(PrimitiveKind.BINARY)
+        for response in operation.http.responses
+    )
+
+
+def client_operation_view(
+    operation: Operation, method_name: str, detailed_name: str, stream_name: str | None = None
+) -> ClientOperationView:
     http = operation.http
     constant = constant_case(method_name)
     scope = NameScope(_BUILDER_NAMES_RESERVED)
@@ -111,6 +123,7 @@ def client_operation_view(operation: Operation, method_name: str, detailed_name:
     return ClientOperationView(
         name=PythonIdentifier(method_name),
         detailed_name=PythonIdentifier(detailed_name),
+        stream_name=PythonIdentifier(stream_name) if stream_name else None,
         constant=constant,
         operation_name=operation.operation_id or operation.name,
         method=http.method,

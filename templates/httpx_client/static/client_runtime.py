@@ -11,7 +11,8 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import IO, Any, Generic, TypeVar
@@ -517,6 +518,19 @@ class SyncClientBase(_Core):
     def _call(self, spec: RequestSpec[T]) -> T:
         return self._result(spec, self._send(spec))
 
+    @contextmanager
+    def _stream(self, spec: RequestSpec[Any]) -> Iterator[httpx.Response]:
+        """The response with its body unread; a declared error still raises `ApiError`."""
+        self._fetch_tokens(self._credentials.chosen(spec.endpoint.security))
+        response = self._http.send(self._request(self._http, spec), stream=True)
+        try:
+            if not response.is_success:
+                response.read()
+                self._result(spec, response)
+            yield response
+        finally:
+            response.close()
+
     def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
         return self._detailed(spec, self._send(spec))
 
@@ -591,6 +605,19 @@ class AsyncClientBase(_Core):
 
     async def _call(self, spec: RequestSpec[T]) -> T:
         return self._result(spec, await self._send(spec))
+
+    @asynccontextmanager
+    async def _stream(self, spec: RequestSpec[Any]) -> AsyncIterator[httpx.Response]:
+        """The response with its body unread; a declared error still raises `ApiError`."""
+        await self._fetch_tokens(self._credentials.chosen(spec.endpoint.security))
+        response = await self._http.send(self._request(self._http, spec), stream=True)
+        try:
+            if not response.is_success:
+                await response.aread()
+                self._result(spec, response)
+            yield response
+        finally:
+            await response.aclose()
 
     async def _call_detailed(self, spec: RequestSpec[Any]) -> DetailedResponse:
         return self._detailed(spec, await self._send(spec))
