@@ -506,3 +506,42 @@ def test_streaming_a_secured_download_without_credentials_raises_api_error(case:
     ):
         pass
     assert raised.value.status_code == 401
+
+
+# --- pagination ------------------------------------------------------------------------------------
+
+
+def _paged_pets(total: int) -> tuple[httpx.MockTransport, list[int]]:
+    """`GET /pets?offset=&limit=` over `total` pets; records the offsets asked for."""
+    offsets: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
+        offsets.append(offset)
+        ids = range(offset + 1, min(offset + limit, total) + 1)
+        return httpx.Response(200, json=[{"id": pet, "name": f"pet{pet}", "status": "available"} for pet in ids])
+
+    return httpx.MockTransport(handler), offsets
+
+
+def test_offset_paged_list_is_iterated_across_pages(case: Case) -> None:
+    if "list_pets" not in case.calls:
+        pytest.skip("petstore only")
+    transport, offsets = _paged_pets(total=5)
+    with (
+        httpx.Client(transport=transport, base_url="http://api") as http,
+        case.client_module.Client(http_client=http) as client,
+    ):
+        names = [pet.name for pet in client.pets.iter_list_pets(limit=2)]
+    assert names == [f"pet{number}" for number in range(1, 6)]
+    assert offsets == [0, 2, 4]
+
+    async def main() -> list[int]:
+        async_transport, _ = _paged_pets(total=4)
+        async with (
+            httpx.AsyncClient(transport=async_transport, base_url="http://api") as http,
+            case.client_module.AsyncClient(http_client=http) as client,
+        ):
+            return [pet.id async for pet in client.iter_list_pets(limit=2)]
+
+    assert asyncio.run(main()) == [1, 2, 3, 4]

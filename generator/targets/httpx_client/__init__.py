@@ -20,6 +20,7 @@ from generator.targets.httpx_client.views import (
     ClientOperationView,
     TagView,
     client_operation_view,
+    is_list_operation,
     returns_bytes,
     tag_attribute,
 )
@@ -94,6 +95,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
                     "tags": tags,
                     "operations": operations,
                     "streams": any(operation.stream_name for operation in operations),
+                    "pages": any(operation.pagination for operation in operations),
                     "schemes": [_scheme_literal(scheme) for scheme in contract.security_schemes],
                     "imports": _imports(operations),
                     "exports": sorted(["AsyncClient", "Client", *mixins]),
@@ -147,9 +149,14 @@ def _tag_views(contract: Contract) -> list[TagView]:
         attributes.claim(PythonIdentifier(f"{method}_stream")) if returns_bytes(operation) else None
         for operation, method in zip(operations, methods, strict=True)
     ]
+    iterated = [
+        attributes.claim(PythonIdentifier(f"iter_{method}")) if is_list_operation(operation) else None
+        for operation, method in zip(operations, methods, strict=True)
+    ]
     by_tag: dict[str, list[ClientOperationView]] = defaultdict(list)
-    for operation, method, detailed_name, stream_name in zip(operations, methods, detailed, streamed, strict=True):
-        view = client_operation_view(operation, method, detailed_name, stream_name)
+    names = zip(operations, methods, detailed, streamed, iterated, strict=True)
+    for operation, method, detailed_name, stream_name, iter_name in names:
+        view = client_operation_view(operation, method, detailed_name, stream_name, iter_name)
         by_tag[(operation.tags[:1] or ("default",))[0]].append(view)
     classes = NameScope(_MODULE_NAMES_RESERVED)
     return [
@@ -199,6 +206,7 @@ def _imports(operations: list[ClientOperationView]) -> dict[str, list[str]]:
                 "SecurityScheme",
                 "SyncClientBase",
                 *used_names(texts, _RUNTIME_NAMES),
+                *(["aiterate_pages", "iterate_pages"] if any(operation.pagination for operation in operations) else []),
             }
         ),
     }

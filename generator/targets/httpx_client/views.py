@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from generator.escaping import python_literal
 from generator.ir.model import BodyKind, FormField, Operation, Param, ParamLocation, RequestBody, Response
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, constant_case, snake_case
-from generator.ir.types import Primitive, PrimitiveKind
+from generator.ir.types import ListOf, Primitive, PrimitiveKind
 from generator.targets.python_signatures import Argument, default_expression, param_type
 from generator.targets.python_types import spell
 
@@ -63,6 +63,61 @@ class ClientOperationView:
     constants: tuple[tuple[PythonIdentifier, str], ...]
     stream_name: PythonIdentifier | None = None
     """`<op>_stream` for binary downloads: the response, unread, inside a context manager."""
+    pagination: PaginationView | None = None
+
+
+@dataclass(frozen=True)
+class PaginationView:
+    """`iter_<op>`: the items of every page of a list operation paged by offset or page number."""
+
+    name: PythonIdentifier
+    arguments: tuple[Argument, ...]
+    position: PythonIdentifier
+    start: str
+    by_items: bool
+    limit: PythonIdentifier | None
+    item_type: str
+
+
+_OFFSET_PARAMETERS = ("offset", "skip", "start")
+_PAGE_PARAMETERS = ("page", "page_number", "pagenumber")
+_LIMIT_PARAMETERS = ("limit", "per_page", "perpage", "page_size", "pagesize", "size", "count")
+
+
+def is_list_operation(operation: Operation) -> bool:
+    """A GET whose success body is a JSON array: a candidate for `iter_<op>`."""
+    successes = [response for response in operation.http.responses if response.is_success]
+    return operation.http.method == "GET" and bool(successes) and isinstance(successes[0].type, ListOf)
+
+
+def pagination_view(operation: Operation, iter_name: str, arguments: tuple[Argument, ...]) -> PaginationView | None:
+    """Recognise offset/page pagination of a GET returning a JSON array; None when it does not fit."""
+    http = operation.http
+    successes = [response for response in http.responses if response.is_success and response.status.isdigit()]
+    if http.method != "GET" or not successes or not isinstance(successes[0].type, ListOf):
+        return None
+    integer_queries = {
+        param.wire_name.lower(): param
+        for param in http.params
+        if param.location is ParamLocation.QUERY and param.type == Primitive(PrimitiveKind.INTEGER)
+    }
+    position = next((integer_queries[name] for name in _OFFSET_PARAMETERS if name in integer_queries), None)
+    by_items = position is not None
+    if position is None:
+        position = next((integer_queries[name] for name in _PAGE_PARAMETERS if name in integer_queries), None)
+    if position is None or position.required:
+        return None
+    limit = next((integer_queries[name] for name in _LIMIT_PARAMETERS if name in integer_queries), None)
+    start = python_literal(position.default) if position.has_default else ("0" if by_items else "1")
+    return PaginationView(
+        name=PythonIdentifier(iter_name),
+        arguments=tuple(argument for argument in arguments if argument.name != position.name),
+        position=position.name,
+        start=start,
+        by_items=by_items,
+        limit=limit.name if limit is not None else None,
+        item_type=spell(successes[0].type.item),
+    )
 
 
 @dataclass(frozen=True)
@@ -85,7 +140,11 @@ def returns_bytes(operation: Operation) -> bool:
 
 
 def client_operation_view(
-    operation: Operation, method_name: str, detailed_name: str, stream_name: str | None = None
+    operation: Operation,
+    method_name: str,
+    detailed_name: str,
+    stream_name: str | None = None,
+    iter_name: str | None = None,
 ) -> ClientOperationView:
     http = operation.http
     constant = constant_case(method_name)
@@ -124,6 +183,7 @@ def client_operation_view(
         name=PythonIdentifier(method_name),
         detailed_name=PythonIdentifier(detailed_name),
         stream_name=PythonIdentifier(stream_name) if stream_name else None,
+        pagination=pagination_view(operation, iter_name, arguments) if iter_name else None,
         constant=constant,
         operation_name=operation.operation_id or operation.name,
         method=http.method,

@@ -11,7 +11,7 @@ import asyncio
 import base64
 import json
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -362,6 +362,36 @@ class _Credentials:
             headers["Authorization"] = f"Bearer {self._tokens[key][0]}"
         else:
             headers["Authorization"] = f"Bearer {credential.token}"
+
+
+def iterate_pages(
+    fetch: Callable[[int], Sequence[T]], *, start: int, by_items: bool, page_size: int | None
+) -> Iterator[T]:
+    """Items across pages: the position advances by the items received (offset) or by one (page).
+
+    Stops at an empty page, or at a page shorter than the requested page size.
+    """
+    position = start
+    while True:
+        page = fetch(position)
+        yield from page
+        if not page or (page_size is not None and len(page) < page_size):
+            return
+        position += len(page) if by_items else 1
+
+
+async def aiterate_pages(
+    fetch: Callable[[int], Awaitable[Sequence[T]]], *, start: int, by_items: bool, page_size: int | None
+) -> AsyncIterator[T]:
+    """`iterate_pages` for the asyncio face."""
+    position = start
+    while True:
+        page = await fetch(position)
+        for item in page:
+            yield item
+        if not page or (page_size is not None and len(page) < page_size):
+            return
+        position += len(page) if by_items else 1
 
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
