@@ -220,8 +220,8 @@ def test_generated_client_passes_ruff_and_black(generated: Generated) -> None:
     assert black.returncode == 0, black.stderr
 
 
-def test_httpx_client_is_not_a_default_target() -> None:
-    assert "httpx-client" not in default_targets("openapi")
+def test_httpx_client_is_a_default_target() -> None:
+    assert "httpx-client" in default_targets("openapi")
 
 
 # --- every operation, both faces ------------------------------------------------------------------

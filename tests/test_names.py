@@ -60,3 +60,11 @@ def test_module_paths_stay_relative(parts: list[str]) -> None:
     assert not path.startswith("/")
     assert ".." not in path.split("/")
     assert "\\" not in path
+
+
+def test_unique_names_survive_recleaning_at_the_length_limit() -> None:
+    long = PythonIdentifier("x" * 100)
+    scope = NameScope()
+    first, second = scope.claim(long), scope.claim(PythonIdentifier(long + "_detailed"))
+    assert first != second
+    assert PythonIdentifier(second) == second

@@ -104,7 +104,9 @@ class NameScope:
         candidate = str(name)
         counter = 2
         while candidate in self._taken:
-            candidate = f"{name}_{counter}" if isinstance(name, PythonIdentifier) else f"{name}{counter}"
+            suffix = f"_{counter}" if isinstance(name, PythonIdentifier) else str(counter)
+            # Keep within the length limit, so re-cleaning the result cannot truncate the suffix away.
+            candidate = f"{name[: _MAX_LENGTH - len(suffix)]}{suffix}"
             counter += 1
         self._taken.add(candidate)
         return candidate

@@ -25,7 +25,7 @@ class Target:
     contract_dependencies: Callable[[Contract], tuple[str, ...]] | None = None
     """Extra runtime requirements that depend on what the contract uses (e.g. email formats)."""
     default: bool = True
-    """Generated when no `--target` is given; new targets start opt-in so existing outputs stay put."""
+    """Generated when no `--target` is given (a target can start opt-in while it is incomplete)."""
 
     def dependencies_for(self, contract: Contract) -> tuple[str, ...]:
         extra = self.contract_dependencies(contract) if self.contract_dependencies else ()
@@ -56,7 +56,6 @@ BUILTIN_TARGETS: dict[str, Target] = {
             httpx_client.plan,
             httpx_client.DEPENDENCIES,
             contract_dependencies=httpx_client.contract_dependencies,
-            default=False,
         ),
     )
 }
