@@ -1192,11 +1192,6 @@ def test_contract_without_operations_generates_or_is_refused(tmp_path: Path, wor
     worker.serve(out, [("GET", "/healthz", {})]).assert_ok()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG validation-location: a default outside its enum (or of the wrong type) is reported at the "
-    "document root (line 2, pointer '/') instead of at the default (line 13)",
-)
 def test_invalid_default_is_located_at_the_default(tmp_path: Path) -> None:
     spec = FIXTURES / "default-not-in-enum.yaml"
     out = tmp_path / "out"

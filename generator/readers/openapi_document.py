@@ -824,6 +824,11 @@ def _error_pointer(document: dict[str, Any], error: ValidationError) -> str:
                 return candidate
         if found:
             return pointer
+    if not tokens and not isinstance(error.instance, (dict, list)):
+        # A `default` checked against its own schema comes back without a path: find it by value.
+        for candidate, candidate_value in _all_values(document):
+            if candidate.endswith("/default") and candidate_value == error.instance:
+                return candidate
     match = _OPERATION_IN_MESSAGE.search(str(error.message))
     if match is not None:
         path_pointer = join_pointer("/paths", match.group("path"))
