@@ -177,6 +177,23 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """A request the service *sends*: an OpenAPI 3.1 `webhooks` entry or a 3.0 operation callback.
+
+    `key` names it on the wire (the receiver's route); `expression` is the callback URL runtime
+    expression as written (empty for webhooks, whose URL the subscriber registers out of band).
+    """
+
+    name: PythonIdentifier
+    key: str
+    summary: str
+    doc: str
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    expression: str = ""
+
+
+@dataclass(frozen=True)
 class Service:
     name: ClassName
     operations: tuple[Operation, ...]
@@ -208,6 +225,7 @@ class Contract:
     security_schemes: tuple[SecurityScheme, ...] = ()
     document_json: str = ""
     tags: tuple[tuple[str, str], ...] = field(default=())
+    webhooks: tuple[Webhook, ...] = ()
 
     def scheme(self, key: str) -> SecurityScheme:
         for candidate in self.security_schemes:

@@ -32,6 +32,7 @@ from generator.ir.model import (
     SecurityScheme,
     Service,
     SourceFile,
+    Webhook,
 )
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
@@ -159,6 +160,7 @@ class _Lowerer:
         components = self.document.get("components", {})
         schemes = lower_security_schemes(components.get("securitySchemes", {}), self.sink, self.loaded.locate)
         operations = self._operations(schemes)
+        webhooks = self._webhooks()
         try:
             models = generate_models(self.document)
         except Exception as error:  # the model generator's own limits surface as a located error
@@ -171,6 +173,7 @@ class _Lowerer:
             return None
         class_names = dict(models.class_names)
         bound = tuple(_bind(operation, class_names, self) for operation in operations)
+        bound_webhooks = tuple(_bind(webhook, class_names, self) for webhook in webhooks)
         if self.sink.has_errors:
             return None
         title = str(info.get("title", "Service"))
@@ -194,7 +197,47 @@ class _Lowerer:
             security_schemes=schemes,
             document_json=json.dumps(self.loaded.document, indent=2, ensure_ascii=False) + "\n",
             tags=tags,
+            webhooks=bound_webhooks,
         )
+
+    def _webhooks(self) -> list[Webhook]:
+        """3.1 `webhooks` (§4.8.1) and 3.0/3.1 operation `callbacks` (§4.8.18): requests we send."""
+        found: list[tuple[str, str, str, Any]] = []
+        for key, path_item in self.document.get("webhooks", {}).items():
+            found.append((str(key), "", f"/webhooks/{_escape(str(key))}", path_item))
+        for http_path, path_item in self.document.get("paths", {}).items():
+            path_item = self.schemas.resolve(path_item)
+            for method in HTTP_METHODS:
+                raw = path_item.get(method) if isinstance(path_item, dict) else None
+                if not isinstance(raw, dict):
+                    continue
+                owner = str(raw.get("operationId") or f"{method} {http_path}")
+                for callback_name, callback in (raw.get("callbacks") or {}).items():
+                    pointer = _pointer("paths", http_path, method, "callbacks", str(callback_name))
+                    for expression, callback_item in (self.schemas.resolve(callback) or {}).items():
+                        found.append((f"{owner}.{callback_name}", str(expression), pointer, callback_item))
+        names = NameScope(_OPERATION_NAMES_RESERVED)
+        webhooks: list[Webhook] = []
+        for key, expression, pointer, path_item in found:
+            path_item = self.schemas.resolve(path_item)
+            for method in HTTP_METHODS:
+                raw = path_item.get(method) if isinstance(path_item, dict) else None
+                if not isinstance(raw, dict):
+                    continue
+                name = PythonIdentifier(names.claim(snake_case(raw.get("operationId") or key)))
+                stem = ClassName(str(raw.get("operationId") or key))
+                webhooks.append(
+                    Webhook(
+                        name=name,
+                        key=key,
+                        summary=str(raw.get("summary", "")),
+                        doc=str(raw.get("description", "")),
+                        body=self._request_body(raw.get("requestBody"), stem, f"{pointer}/{method}"),
+                        responses=self._responses(raw.get("responses", {}), stem, f"{pointer}/{method}"),
+                        expression=expression,
+                    )
+                )
+        return webhooks
 
     def _operations(self, schemes: tuple[SecurityScheme, ...]) -> list[Operation]:
         names = NameScope(_OPERATION_NAMES_RESERVED)

@@ -12,6 +12,7 @@ from generator.targets.fastapi.security_views import SchemeView, scheme_view, se
 from generator.targets.fastapi.views import OperationView, operation_view, router_module_name
 from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
+from generator.targets.webhook_views import webhook_view
 
 NAME = "fastapi"
 DEPENDENCIES = (
@@ -99,6 +100,18 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{generated}/examples.json", _examples_json(service.operations)),
         FileSpec(f"{generated}/contract.json", contract.document_json),
     ]
+    if contract.webhooks:
+        webhooks = [webhook_view(webhook) for webhook in contract.webhooks]
+        payload_types = [webhook.payload_type for webhook in webhooks if webhook.payload_type]
+        files.append(
+            file(
+                f"{generated}/webhooks.py",
+                "fastapi/webhooks.py.jinja",
+                webhooks=webhooks,
+                needs_adapter=bool(payload_types),
+                needs_models=bool(used_names(payload_types, ("models",))),
+            )
+        )
     for module, tag_views in sorted(by_tag.items()):
         files.append(
             file(

@@ -26,6 +26,7 @@ from generator.targets.httpx_client.views import (
 )
 from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
+from generator.targets.webhook_views import webhook_view
 
 NAME = "httpx-client"
 DEPENDENCIES = ("httpx>=0.27", "pydantic>=2.7")
@@ -60,6 +61,10 @@ _PUBLIC_RUNTIME_NAMES = (
 )
 _MODULE_NAMES_RESERVED = (
     "Any",
+    "AsyncWebhookSender",
+    "AsyncWebhookSenderBase",
+    "WebhookSender",
+    "WebhookSenderBase",
     "Retry",
     "Mapping",
     "TypeAdapter",
@@ -81,6 +86,15 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     tags = _tag_views(contract)
     operations = [operation for tag in tags for operation in tag.operations]
     mixins = [name for tag in tags for name in (tag.sync_class, tag.async_class)]
+    webhooks = [webhook_view(webhook) for webhook in contract.webhooks]
+    senders = ["AsyncWebhookSender", "WebhookSender"] if webhooks else []
+    imports = _imports(operations)
+    if webhooks:
+        payload_types = [webhook.payload_type or "" for webhook in webhooks]
+        imports["runtime"] = isort_order([*imports["runtime"], "AsyncWebhookSenderBase", "WebhookSenderBase"])
+        imports["package"] = sorted({*imports["package"], *used_names(payload_types, ("models",))})
+        if any(payload_types):
+            imports["pydantic"] = ["TypeAdapter"]
     base = {"contract_file": options.contract_file_name, "package": options.package, "title": contract.title}
     generated = options.generated_dir
     files = [
@@ -97,8 +111,9 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
                     "streams": any(operation.stream_name for operation in operations),
                     "pages": any(operation.pagination for operation in operations),
                     "schemes": [_scheme_literal(scheme) for scheme in contract.security_schemes],
-                    "imports": _imports(operations),
-                    "exports": sorted(["AsyncClient", "Client", *mixins]),
+                    "imports": imports,
+                    "webhooks": webhooks,
+                    "exports": sorted(["AsyncClient", "Client", *mixins, *senders]),
                     "sync_bases": [tag.sync_class for tag in tags] or ["SyncClientBase"],
                     "async_bases": [tag.async_class for tag in tags] or ["AsyncClientBase"],
                 },
@@ -112,8 +127,8 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
                 "httpx_client/client_init.py.jinja",
                 {
                     **base,
-                    "client_names": isort_order(["AsyncClient", "Client", *mixins]),
-                    "exports": sorted([*_PUBLIC_RUNTIME_NAMES, "AsyncClient", "Client", *mixins]),
+                    "client_names": isort_order(["AsyncClient", "Client", *mixins, *senders]),
+                    "exports": sorted([*_PUBLIC_RUNTIME_NAMES, "AsyncClient", "Client", *mixins, *senders]),
                 },
             ),
         ),

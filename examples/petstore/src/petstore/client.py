@@ -8,9 +8,11 @@ from ._generated.client import (
     AsyncClient,
     AsyncPetsApi,
     AsyncStoreApi,
+    AsyncWebhookSender,
     Client,
     PetsApi,
     StoreApi,
+    WebhookSender,
 )
 from ._generated.client_runtime import (
     ApiError,
@@ -31,6 +33,7 @@ __all__ = [
     "AsyncClient",
     "AsyncPetsApi",
     "AsyncStoreApi",
+    "AsyncWebhookSender",
     "Auth",
     "Basic",
     "Bearer",
@@ -42,5 +45,6 @@ __all__ = [
     "Retry",
     "StoreApi",
     "UnexpectedStatus",
+    "WebhookSender",
     "models",
 ]

@@ -12,11 +12,13 @@ from ._generated.client import (
     AsyncFilesApi,
     AsyncItemsApi,
     AsyncSystemApi,
+    AsyncWebhookSender,
     AuthApi,
     Client,
     FilesApi,
     ItemsApi,
     SystemApi,
+    WebhookSender,
 )
 from ._generated.client_runtime import (
     ApiError,
@@ -41,6 +43,7 @@ __all__ = [
     "AsyncFilesApi",
     "AsyncItemsApi",
     "AsyncSystemApi",
+    "AsyncWebhookSender",
     "Auth",
     "AuthApi",
     "Basic",
@@ -54,5 +57,6 @@ __all__ = [
     "Retry",
     "SystemApi",
     "UnexpectedStatus",
+    "WebhookSender",
     "models",
 ]

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter
 from . import models
 from .client_runtime import (
     AsyncClientBase,
+    AsyncWebhookSenderBase,
     Auth,
     DeclaredResponse,
     DetailedResponse,
@@ -25,6 +26,7 @@ from .client_runtime import (
     Retry,
     SecurityScheme,
     SyncClientBase,
+    WebhookSenderBase,
     aiterate_pages,
     body_json,
     iterate_pages,
@@ -36,9 +38,11 @@ __all__ = [
     "AsyncClient",
     "AsyncPetsApi",
     "AsyncStoreApi",
+    "AsyncWebhookSender",
     "Client",
     "PetsApi",
     "StoreApi",
+    "WebhookSender",
 ]
 
 SCHEMES: dict[str, SecurityScheme] = {
@@ -775,3 +779,22 @@ class AsyncClient(AsyncPetsApi, AsyncStoreApi):
     def store(self) -> AsyncStoreApi:
         """Operations tagged `store`."""
         return self
+
+
+_CREATE_PET_PET_ADOPTED_PAYLOAD: TypeAdapter[models.Pet] = TypeAdapter(models.Pet)
+
+
+class WebhookSender(WebhookSenderBase):
+    """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
+
+    def create_pet_pet_adopted(self, url: str, payload: models.Pet) -> httpx.Response:
+        """A pet created here was adopted"""
+        return self._deliver(url, _CREATE_PET_PET_ADOPTED_PAYLOAD, payload)
+
+
+class AsyncWebhookSender(AsyncWebhookSenderBase):
+    """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
+
+    async def create_pet_pet_adopted(self, url: str, payload: models.Pet) -> httpx.Response:
+        """A pet created here was adopted"""
+        return await self._deliver(url, _CREATE_PET_PET_ADOPTED_PAYLOAD, payload)

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from . import models
 from .client_runtime import (
     AsyncClientBase,
+    AsyncWebhookSenderBase,
     Auth,
     DeclaredResponse,
     DetailedResponse,
@@ -28,6 +29,7 @@ from .client_runtime import (
     Retry,
     SecurityScheme,
     SyncClientBase,
+    WebhookSenderBase,
     body_json,
     form_fields,
     multipart_parts,
@@ -42,11 +44,13 @@ __all__ = [
     "AsyncFilesApi",
     "AsyncItemsApi",
     "AsyncSystemApi",
+    "AsyncWebhookSender",
     "AuthApi",
     "Client",
     "FilesApi",
     "ItemsApi",
     "SystemApi",
+    "WebhookSender",
 ]
 
 SCHEMES: dict[str, SecurityScheme] = {
@@ -1222,3 +1226,22 @@ class AsyncClient(AsyncItemsApi, AsyncAnimalsApi, AsyncFilesApi, AsyncAuthApi, A
     def system(self) -> AsyncSystemApi:
         """Operations tagged `system`."""
         return self
+
+
+_ITEM_CREATED_PAYLOAD: TypeAdapter[models.Item] = TypeAdapter(models.Item)
+
+
+class WebhookSender(WebhookSenderBase):
+    """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
+
+    def item_created(self, url: str, payload: models.Item) -> httpx.Response:
+        """An item was created"""
+        return self._deliver(url, _ITEM_CREATED_PAYLOAD, payload)
+
+
+class AsyncWebhookSender(AsyncWebhookSenderBase):
+    """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
+
+    async def item_created(self, url: str, payload: models.Item) -> httpx.Response:
+        """An item was created"""
+        return await self._deliver(url, _ITEM_CREATED_PAYLOAD, payload)

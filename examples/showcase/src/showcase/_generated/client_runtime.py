@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
+import hmac
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
@@ -701,6 +703,149 @@ class AsyncClientBase(_Core):
 
     async def aclose(self) -> None:
         """Close the underlying `httpx.AsyncClient` if this client created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+SIGNATURE_HEADER = "X-Contractgen-Signature"
+
+
+def payload_signature(secret: str, body: bytes) -> str:
+    """`sha256=<hex HMAC of the raw body>`, as the generated webhook receivers check it."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def _webhook_request(
+    url: str,
+    adapter: TypeAdapter[Any] | None,
+    payload: Any,
+    secret: str | None,
+    headers: Mapping[str, str],
+) -> httpx.Request:
+    body = (
+        adapter.dump_json(payload, by_alias=True, exclude_unset=True)
+        if adapter is not None
+        else b""
+    )
+    sent = {"Content-Type": "application/json", **headers} if adapter is not None else dict(headers)
+    if secret is not None:
+        sent[SIGNATURE_HEADER] = payload_signature(secret, body)
+    return httpx.Request("POST", url, content=body, headers=sent)
+
+
+_DELIVERY_RETRY = Retry(statuses=frozenset({429, 500, 502, 503, 504}))
+
+
+def _redeliver(retry: Retry, attempt: int, response: httpx.Response | None) -> bool:
+    """Webhook deliveries are retried whatever the method: receivers are expected to be idempotent."""
+    return retry.again("PUT", attempt, response)
+
+
+class WebhookSenderBase:
+    """Delivers webhooks and callbacks: signed with `secret` (HMAC-SHA256), retried on failure.
+
+    A delivery answered with a non-2xx status after the last attempt raises `UnexpectedStatus`.
+    """
+
+    def __init__(
+        self,
+        *,
+        secret: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = 5.0,
+        http_client: httpx.Client | None = None,
+        retry: Retry | None = None,
+    ) -> None:
+        self._secret = secret
+        self._headers = dict(headers or {})
+        self._retry = retry if retry is not None else _DELIVERY_RETRY
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+
+    def _deliver(self, url: str, adapter: TypeAdapter[Any] | None, payload: Any) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response: httpx.Response | None = self._http.send(
+                    _webhook_request(url, adapter, payload, self._secret, self._headers)
+                )
+            except httpx.TransportError:
+                if not _redeliver(self._retry, attempt, None):
+                    raise
+                response = None
+            if response is not None and not _redeliver(self._retry, attempt, response):
+                if not response.is_success:
+                    raise UnexpectedStatus(response)
+                return response
+            time.sleep(self._retry.delay(attempt, response))
+            attempt += 1
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncWebhookSenderBase:
+    """`WebhookSenderBase` for asyncio."""
+
+    def __init__(
+        self,
+        *,
+        secret: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = 5.0,
+        http_client: httpx.AsyncClient | None = None,
+        retry: Retry | None = None,
+    ) -> None:
+        self._secret = secret
+        self._headers = dict(headers or {})
+        self._retry = retry if retry is not None else _DELIVERY_RETRY
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+
+    async def _deliver(
+        self, url: str, adapter: TypeAdapter[Any] | None, payload: Any
+    ) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response: httpx.Response | None = await self._http.send(
+                    _webhook_request(url, adapter, payload, self._secret, self._headers)
+                )
+            except httpx.TransportError:
+                if not _redeliver(self._retry, attempt, None):
+                    raise
+                response = None
+            if response is not None and not _redeliver(self._retry, attempt, response):
+                if not response.is_success:
+                    raise UnexpectedStatus(response)
+                return response
+            await asyncio.sleep(self._retry.delay(attempt, response))
+            attempt += 1
+
+    async def aclose(self) -> None:
         if self._owns_http:
             await self._http.aclose()
 

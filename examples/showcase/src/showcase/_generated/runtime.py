@@ -5,6 +5,8 @@ This file is copied verbatim by contractgen; it does not depend on the contract.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import importlib
 import json
 import logging
@@ -522,6 +524,31 @@ def python_pattern(pattern: str) -> Callable[[Any], Any]:
         return value
 
     return check
+
+
+SIGNATURE_HEADER = "X-Contractgen-Signature"
+
+
+def payload_signature(secret: str, body: bytes) -> str:
+    """`sha256=<hex HMAC of the raw body>`: what webhook senders put in `SIGNATURE_HEADER`."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+async def verified_payload(
+    request: Request, secret: str | None, adapter: TypeAdapter[Any] | None
+) -> Any:
+    """A webhook body, after its signature is checked (401) and it is parsed with its model (422)."""
+    body = await request.body()
+    if secret is not None:
+        presented = request.headers.get(SIGNATURE_HEADER, "")
+        if not hmac.compare_digest(presented, payload_signature(secret, body)):
+            raise HTTPException(status_code=401, detail="bad or missing webhook signature")
+    if adapter is None:
+        return None
+    try:
+        return adapter.validate_json(body)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors(include_url=False)) from None
 
 
 def get_service(request: Request) -> Any:
