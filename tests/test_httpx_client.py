@@ -545,3 +545,37 @@ def test_offset_paged_list_is_iterated_across_pages(case: Case) -> None:
             return [pet.id async for pet in client.iter_list_pets(limit=2)]
 
     assert asyncio.run(main()) == [1, 2, 3, 4]
+
+
+# --- the multi-file contract, against a live server --------------------------------------------------
+
+
+def test_multifile_client_calls_every_operation_on_a_live_server(tmp_path_factory: pytest.TempPathFactory) -> None:
+    project = tmp_path_factory.mktemp("users_client") / "users_client"
+    report = generate(Job((SPECS / "multifile" / "openapi.yaml",), project, TARGETS, "users_client"), DiagnosticSink())
+    assert report.ok
+    result = _run([tool("mypy"), "--strict", "--no-incremental", "src"], project)
+    assert result.returncode == 0, result.stdout
+    generated = Generated("multifile", project, "users_client")
+    client_module = generated.module("client")
+    models = client_module.models
+    new_user = models.NewUser(email="ada@example.com", displayName="Ada")
+    calls: dict[str, tuple[dict[str, Any], Callable[[Any], bool]]] = {
+        "list_users": ({}, lambda result: isinstance(result, list) and isinstance(result[0], models.User)),
+        "create_user": ({"body": new_user}, lambda result: isinstance(result, models.User)),
+        "get_user": ({"user_id": 1}, lambda result: isinstance(result, models.User)),
+    }
+    contract = read_contract([SPECS / "multifile" / "openapi.yaml"], DiagnosticSink())
+    assert set(calls) == {operation.name for operation in contract.services[0].operations}
+    log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
+    with serve_with_uvicorn(project, "users_client.app:app", log_path) as base_url:
+        with client_module.Client(base_url) as client:
+            for name, (arguments, check) in calls.items():
+                assert check(getattr(client, name)(**arguments)), name
+
+        async def main() -> None:
+            async with client_module.AsyncClient(base_url) as client:
+                for name, (arguments, check) in calls.items():
+                    assert check(await getattr(client, name)(**arguments)), name
+
+        asyncio.run(main())

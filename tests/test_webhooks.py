@@ -1,6 +1,7 @@
 """Webhooks (3.1) and callbacks (3.0): the generated sender delivers to the generated receiver.
 
-petstore declares a `petAdopted` callback on createPet; showcase an `itemCreated` webhook. Each is
+petstore declares a `petAdopted` callback on createPet; showcase both an `itemCreated` webhook and
+an `itemShipped` callback on createItem. Each is
 sent, signed, through the generated `WebhookSender`/`AsyncWebhookSender` to a FastAPI app that
 mounts the generated `create_webhook_router`, whose handler must receive the typed payload.
 """
@@ -25,17 +26,21 @@ from tests.conftest import SPECS
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 SECRET = "webhook-secret"
-CASES = {"petstore": "create_pet_pet_adopted", "showcase": "item_created"}
+CASES = [
+    ("petstore", "create_pet_pet_adopted"),
+    ("showcase", "item_created"),
+    ("showcase", "create_item_item_shipped"),
+]
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
-def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    spec = str(request.param)
-    package = f"{spec}_hooks"
+@pytest.fixture(scope="module", params=CASES, ids=[f"{spec}-{hook}" for spec, hook in CASES])
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    spec, webhook = request.param
+    package = f"{spec}_hooks_{webhook}"
     out = tmp_path_factory.mktemp(package) / package
     assert generate(Job((SPECS / f"{spec}.yaml",), out, (), package), DiagnosticSink()).ok
     sys.path.insert(0, str(out / "src"))
-    return spec, package
+    return spec, package, webhook
 
 
 def module(package: str, name: str) -> ModuleType:
@@ -66,9 +71,8 @@ def receiver(package: str, webhook: str, received: list[Any]) -> FastAPI:
     return app
 
 
-def test_sender_delivers_a_signed_typed_payload_to_the_receiver(project: tuple[str, str]) -> None:
-    spec, package = project
-    webhook = CASES[spec]
+def test_sender_delivers_a_signed_typed_payload_to_the_receiver(project: tuple[str, str, str]) -> None:
+    spec, package, webhook = project
     received: list[Any] = []
     payload = payload_for(spec, package)
     client = module(package, "client")
@@ -81,9 +85,8 @@ def test_sender_delivers_a_signed_typed_payload_to_the_receiver(project: tuple[s
     assert received == [payload] and type(received[0]) is type(payload)
 
 
-def test_async_sender_delivers_too(project: tuple[str, str]) -> None:
-    spec, package = project
-    webhook = CASES[spec]
+def test_async_sender_delivers_too(project: tuple[str, str, str]) -> None:
+    spec, package, webhook = project
     received: list[Any] = []
     payload = payload_for(spec, package)
     client = module(package, "client")
@@ -101,9 +104,8 @@ def test_async_sender_delivers_too(project: tuple[str, str]) -> None:
     assert received == [payload]
 
 
-def test_wrong_signature_is_refused_before_the_handler_runs(project: tuple[str, str]) -> None:
-    spec, package = project
-    webhook = CASES[spec]
+def test_wrong_signature_is_refused_before_the_handler_runs(project: tuple[str, str, str]) -> None:
+    spec, package, webhook = project
     received: list[Any] = []
     client = module(package, "client")
     with (
@@ -116,9 +118,8 @@ def test_wrong_signature_is_refused_before_the_handler_runs(project: tuple[str, 
     assert received == []
 
 
-def test_payload_that_does_not_fit_the_contract_is_refused(project: tuple[str, str]) -> None:
-    spec, package = project
-    webhook = CASES[spec]
+def test_payload_that_does_not_fit_the_contract_is_refused(project: tuple[str, str, str]) -> None:
+    _, package, webhook = project
     received: list[Any] = []
     runtime = module(package, "_generated.runtime")
     body = b'{"name": 5}'
@@ -129,9 +130,8 @@ def test_payload_that_does_not_fit_the_contract_is_refused(project: tuple[str, s
     assert received == []
 
 
-def test_failed_deliveries_are_retried(project: tuple[str, str]) -> None:
-    spec, package = project
-    webhook = CASES[spec]
+def test_failed_deliveries_are_retried(project: tuple[str, str, str]) -> None:
+    spec, package, webhook = project
     client = module(package, "client")
     statuses = [503, 502]
     seen: list[str] = []

@@ -1230,6 +1230,8 @@ class AsyncClient(AsyncItemsApi, AsyncAnimalsApi, AsyncFilesApi, AsyncAuthApi, A
 
 _ITEM_CREATED_PAYLOAD: TypeAdapter[models.Item] = TypeAdapter(models.Item)
 
+_CREATE_ITEM_ITEM_SHIPPED_PAYLOAD: TypeAdapter[models.Item] = TypeAdapter(models.Item)
+
 
 class WebhookSender(WebhookSenderBase):
     """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
@@ -1238,6 +1240,10 @@ class WebhookSender(WebhookSenderBase):
         """An item was created"""
         return self._deliver(url, _ITEM_CREATED_PAYLOAD, payload)
 
+    def create_item_item_shipped(self, url: str, payload: models.Item) -> httpx.Response:
+        """The created item was shipped"""
+        return self._deliver(url, _CREATE_ITEM_ITEM_SHIPPED_PAYLOAD, payload)
+
 
 class AsyncWebhookSender(AsyncWebhookSenderBase):
     """Sends the contract's webhooks and callbacks to subscriber URLs, signed and retried."""
@@ -1245,3 +1251,7 @@ class AsyncWebhookSender(AsyncWebhookSenderBase):
     async def item_created(self, url: str, payload: models.Item) -> httpx.Response:
         """An item was created"""
         return await self._deliver(url, _ITEM_CREATED_PAYLOAD, payload)
+
+    async def create_item_item_shipped(self, url: str, payload: models.Item) -> httpx.Response:
+        """The created item was shipped"""
+        return await self._deliver(url, _CREATE_ITEM_ITEM_SHIPPED_PAYLOAD, payload)

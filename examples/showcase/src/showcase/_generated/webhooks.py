@@ -28,8 +28,17 @@ class AbstractWebhookHandler(abc.ABC):
         Sent to every subscriber when an item is created.
         """
 
+    @abc.abstractmethod
+    async def create_item_item_shipped(self, payload: models.Item) -> None:
+        """The created item was shipped
+
+        Callback URL: `{$request.header.X-Callback-Url}`.
+        """
+
 
 _ITEM_CREATED_PAYLOAD: TypeAdapter[models.Item] = TypeAdapter(models.Item)
+
+_CREATE_ITEM_ITEM_SHIPPED_PAYLOAD: TypeAdapter[models.Item] = TypeAdapter(models.Item)
 
 
 def create_webhook_router(
@@ -42,6 +51,12 @@ def create_webhook_router(
     async def item_created(request: Request) -> Response:
         payload = await verified_payload(request, secret, _ITEM_CREATED_PAYLOAD)
         await handler.item_created(payload)
+        return Response(status_code=204)
+
+    @router.post("/create_item_item_shipped", status_code=204, include_in_schema=False)
+    async def create_item_item_shipped(request: Request) -> Response:
+        payload = await verified_payload(request, secret, _CREATE_ITEM_ITEM_SHIPPED_PAYLOAD)
+        await handler.create_item_item_shipped(payload)
         return Response(status_code=204)
 
     return router
