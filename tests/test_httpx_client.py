@@ -579,3 +579,26 @@ def test_multifile_client_calls_every_operation_on_a_live_server(tmp_path_factor
                     assert check(await getattr(client, name)(**arguments)), name
 
         asyncio.run(main())
+
+
+def test_cursor_paged_list_follows_next_cursor(case: Case) -> None:
+    if "list_items" not in case.calls:
+        pytest.skip("showcase only")
+    item = _showcase_item(case)
+    pages = {None: ("c1", 2), "c1": ("c2", 2), "c2": (None, 1)}
+    cursors: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        cursor = request.url.params.get("cursor")
+        cursors.append(cursor)
+        next_cursor, count = pages[cursor]
+        return httpx.Response(200, json={"items": [item] * count, "total": 5, "nextCursor": next_cursor})
+
+    credentials = {"BearerAuth": case.client_module.Bearer("t")}
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler), base_url="http://api") as http,
+        case.client_module.Client(http_client=http, credentials=credentials) as client,
+    ):
+        items = list(client.items.iter_list_items())
+    assert len(items) == 5 and all(isinstance(entry, case.client_module.models.Item) for entry in items)
+    assert cursors == [None, "c1", "c2"]

@@ -194,6 +194,12 @@ def _scheme_literal(scheme: SecurityScheme) -> tuple[str, str]:
     return python_literal(scheme.key), f"SecurityScheme({arguments})"
 
 
+def _pagination_helpers(operations: list[ClientOperationView]) -> list[str]:
+    kinds = {operation.pagination.kind for operation in operations if operation.pagination}
+    helpers = ["aiterate_pages", "iterate_pages"] if "number" in kinds else []
+    return helpers + (["aiterate_cursor_pages", "iterate_cursor_pages"] if "cursor" in kinds else [])
+
+
 def _imports(operations: list[ClientOperationView]) -> dict[str, list[str]]:
     texts: list[str] = []
     for operation in operations:
@@ -205,6 +211,8 @@ def _imports(operations: list[ClientOperationView]) -> dict[str, list[str]]:
         texts.extend(operation.request_keywords)
         texts.extend(operation.responses)
         texts.extend(expression for _, expression in operation.constants)
+        if operation.pagination is not None:
+            texts.append(operation.pagination.item_type)
     return {
         "stdlib": used_names(texts, ("datetime", "uuid")),
         "typing": used_names(texts, ("Any",)),
@@ -221,7 +229,7 @@ def _imports(operations: list[ClientOperationView]) -> dict[str, list[str]]:
                 "SecurityScheme",
                 "SyncClientBase",
                 *used_names(texts, _RUNTIME_NAMES),
-                *(["aiterate_pages", "iterate_pages"] if any(operation.pagination for operation in operations) else []),
+                *_pagination_helpers(operations),
             }
         ),
     }

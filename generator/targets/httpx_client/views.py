@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from generator.escaping import python_literal
 from generator.ir.model import BodyKind, FormField, Operation, Param, ParamLocation, RequestBody, Response
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, constant_case, snake_case
-from generator.ir.types import ListOf, Primitive, PrimitiveKind
+from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, Ref
 from generator.targets.python_signatures import Argument, default_expression, param_type
 from generator.targets.python_types import spell
 
@@ -68,7 +68,11 @@ class ClientOperationView:
 
 @dataclass(frozen=True)
 class PaginationView:
-    """`iter_<op>`: the items of every page of a list operation paged by offset or page number."""
+    """`iter_<op>`: the items of every page, paged by offset, page number or cursor.
+
+    For `kind == "cursor"` the page is an object: its list field and next-cursor field are found
+    by name at run time (`items`/`data`/`results`..., `nextCursor`/`next_page_token`...).
+    """
 
     name: PythonIdentifier
     arguments: tuple[Argument, ...]
@@ -77,6 +81,7 @@ class PaginationView:
     by_items: bool
     limit: PythonIdentifier | None
     item_type: str
+    kind: str = "number"
 
 
 _OFFSET_PARAMETERS = ("offset", "skip", "start")
@@ -84,17 +89,50 @@ _PAGE_PARAMETERS = ("page", "page_number", "pagenumber")
 _LIMIT_PARAMETERS = ("limit", "per_page", "perpage", "page_size", "pagesize", "size", "count")
 
 
+_CURSOR_PARAMETERS = ("cursor", "after", "page_token", "pagetoken", "next_token", "nexttoken", "starting_after")
+
+
 def is_list_operation(operation: Operation) -> bool:
-    """A GET whose success body is a JSON array: a candidate for `iter_<op>`."""
+    """A GET returning a JSON array, or taking a cursor: a candidate for `iter_<op>`."""
     successes = [response for response in operation.http.responses if response.is_success]
-    return operation.http.method == "GET" and bool(successes) and isinstance(successes[0].type, ListOf)
+    if operation.http.method != "GET" or not successes:
+        return False
+    return isinstance(successes[0].type, ListOf) or _cursor_param(operation) is not None
+
+
+def _cursor_param(operation: Operation) -> Param | None:
+    return next(
+        (
+            param
+            for param in operation.http.params
+            if param.location is ParamLocation.QUERY
+            and not param.required
+            and param.wire_name.lower() in _CURSOR_PARAMETERS
+            and param.type in (Primitive(PrimitiveKind.STRING), Nullable(Primitive(PrimitiveKind.STRING)))
+        ),
+        None,
+    )
 
 
 def pagination_view(operation: Operation, iter_name: str, arguments: tuple[Argument, ...]) -> PaginationView | None:
     """Recognise offset/page pagination of a GET returning a JSON array; None when it does not fit."""
     http = operation.http
     successes = [response for response in http.responses if response.is_success and response.status.isdigit()]
-    if http.method != "GET" or not successes or not isinstance(successes[0].type, ListOf):
+    if http.method != "GET" or not successes:
+        return None
+    cursor = _cursor_param(operation)
+    if cursor is not None and isinstance(successes[0].type, Ref):
+        return PaginationView(
+            name=PythonIdentifier(iter_name),
+            arguments=tuple(argument for argument in arguments if argument.name != cursor.name),
+            position=cursor.name,
+            start="None",
+            by_items=False,
+            limit=None,
+            item_type="Any",
+            kind="cursor",
+        )
+    if not isinstance(successes[0].type, ListOf):
         return None
     integer_queries = {
         param.wire_name.lower(): param

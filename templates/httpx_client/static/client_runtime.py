@@ -21,7 +21,7 @@ from typing import IO, Any, Generic, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import to_jsonable_python
 from typing_extensions import Self
 
@@ -394,6 +394,50 @@ async def aiterate_pages(
         if not page or (page_size is not None and len(page) < page_size):
             return
         position += len(page) if by_items else 1
+
+
+_ITEM_FIELDS = ("items", "data", "results", "entries", "values", "records", "content")
+_NEXT_CURSOR_FIELDS = ("next_cursor", "nextcursor", "next_page_token", "nextpagetoken", "next", "next_token")
+
+
+def _page_fields(page: Any) -> dict[str, Any]:
+    """A page model's fields by lower-cased wire name (alias), or a plain dict's keys."""
+    if isinstance(page, BaseModel):
+        return {
+            (info.alias or name).lower(): getattr(page, name) for name, info in type(page).model_fields.items()
+        }
+    return {str(key).lower(): value for key, value in page.items()} if isinstance(page, dict) else {}
+
+
+def cursor_page(page: Any) -> tuple[list[Any], str | None]:
+    """The items of a cursor-paged reply and the cursor of the next page (None on the last)."""
+    fields = _page_fields(page)
+    items = next((fields[name] for name in _ITEM_FIELDS if isinstance(fields.get(name), list)), None)
+    if items is None:
+        items = next((value for value in fields.values() if isinstance(value, list)), [])
+    cursor = next((fields[name] for name in _NEXT_CURSOR_FIELDS if fields.get(name)), None)
+    return list(items), str(cursor) if cursor is not None else None
+
+
+def iterate_cursor_pages(fetch: Callable[[str | None], Any]) -> Iterator[Any]:
+    """Items across cursor-paged replies, following each page's next cursor until there is none."""
+    cursor: str | None = None
+    while True:
+        items, cursor = cursor_page(fetch(cursor))
+        yield from items
+        if cursor is None or not items:
+            return
+
+
+async def aiterate_cursor_pages(fetch: Callable[[str | None], Awaitable[Any]]) -> AsyncIterator[Any]:
+    """`iterate_cursor_pages` for the asyncio face."""
+    cursor: str | None = None
+    while True:
+        items, cursor = cursor_page(await fetch(cursor))
+        for item in items:
+            yield item
+        if cursor is None or not items:
+            return
 
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})

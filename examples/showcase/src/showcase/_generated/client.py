@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any
 
 import httpx
 from pydantic import TypeAdapter
@@ -30,8 +31,10 @@ from .client_runtime import (
     SecurityScheme,
     SyncClientBase,
     WebhookSenderBase,
+    aiterate_cursor_pages,
     body_json,
     form_fields,
+    iterate_cursor_pages,
     multipart_parts,
     path_value,
 )
@@ -77,6 +80,7 @@ _LIST_ITEMS = Endpoint(
 
 def _build_list_items(
     *,
+    cursor: str | None,
     limit: int,
     sort: models.ListItemsSort,
     tag: list[str] | None,
@@ -89,6 +93,7 @@ def _build_list_items(
         _LIST_ITEMS,
         "/items",
         query=[
+            ("cursor", cursor),
             ("limit", limit),
             ("sort", sort),
             ("tag", tag),
@@ -346,6 +351,7 @@ class ItemsApi(SyncClientBase):
     def list_items(
         self,
         *,
+        cursor: str | None = None,
         limit: int = 20,
         sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
         tag: list[str] | None = None,
@@ -362,6 +368,7 @@ class ItemsApi(SyncClientBase):
         """
         return self._call(
             _build_list_items(
+                cursor=cursor,
                 limit=limit,
                 sort=sort,
                 tag=tag,
@@ -375,6 +382,7 @@ class ItemsApi(SyncClientBase):
     def list_items_detailed(
         self,
         *,
+        cursor: str | None = None,
         limit: int = 20,
         sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
         tag: list[str] | None = None,
@@ -386,6 +394,7 @@ class ItemsApi(SyncClientBase):
         """`list_items`, returning status, headers and parsed body of any declared response."""
         return self._call_detailed(
             _build_list_items(
+                cursor=cursor,
                 limit=limit,
                 sort=sort,
                 tag=tag,
@@ -393,6 +402,31 @@ class ItemsApi(SyncClientBase):
                 updated_since=updated_since,
                 x_trace_id=x_trace_id,
                 session_id=session_id,
+            )
+        )
+
+    def iter_list_items(
+        self,
+        *,
+        limit: int = 20,
+        sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
+        tag: list[str] | None = None,
+        status: models.ItemStatus | None = None,
+        updated_since: datetime.datetime | None = None,
+        x_trace_id: str | None = None,
+        session_id: str | None = None,
+    ) -> Iterator[Any]:
+        """Every item of `list_items`, following each page's next cursor until there is none."""
+        return iterate_cursor_pages(
+            lambda position: self.list_items(
+                limit=limit,
+                sort=sort,
+                tag=tag,
+                status=status,
+                updated_since=updated_since,
+                x_trace_id=x_trace_id,
+                session_id=session_id,
+                cursor=position,
             )
         )
 
@@ -554,6 +588,7 @@ class AsyncItemsApi(AsyncClientBase):
     async def list_items(
         self,
         *,
+        cursor: str | None = None,
         limit: int = 20,
         sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
         tag: list[str] | None = None,
@@ -570,6 +605,7 @@ class AsyncItemsApi(AsyncClientBase):
         """
         return await self._call(
             _build_list_items(
+                cursor=cursor,
                 limit=limit,
                 sort=sort,
                 tag=tag,
@@ -583,6 +619,7 @@ class AsyncItemsApi(AsyncClientBase):
     async def list_items_detailed(
         self,
         *,
+        cursor: str | None = None,
         limit: int = 20,
         sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
         tag: list[str] | None = None,
@@ -594,6 +631,7 @@ class AsyncItemsApi(AsyncClientBase):
         """`list_items`, returning status, headers and parsed body of any declared response."""
         return await self._call_detailed(
             _build_list_items(
+                cursor=cursor,
                 limit=limit,
                 sort=sort,
                 tag=tag,
@@ -601,6 +639,31 @@ class AsyncItemsApi(AsyncClientBase):
                 updated_since=updated_since,
                 x_trace_id=x_trace_id,
                 session_id=session_id,
+            )
+        )
+
+    def iter_list_items(
+        self,
+        *,
+        limit: int = 20,
+        sort: models.ListItemsSort = _LIST_ITEMS_SORT_DEFAULT,
+        tag: list[str] | None = None,
+        status: models.ItemStatus | None = None,
+        updated_since: datetime.datetime | None = None,
+        x_trace_id: str | None = None,
+        session_id: str | None = None,
+    ) -> AsyncIterator[Any]:
+        """Every item of `list_items`, following each page's next cursor until there is none."""
+        return aiterate_cursor_pages(
+            lambda position: self.list_items(
+                limit=limit,
+                sort=sort,
+                tag=tag,
+                status=status,
+                updated_since=updated_since,
+                x_trace_id=x_trace_id,
+                session_id=session_id,
+                cursor=position,
             )
         )
 

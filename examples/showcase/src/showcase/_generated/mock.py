@@ -34,6 +34,7 @@ class MockService(AbstractService):
         self,
         *,
         auth: Credentials,
+        cursor: str | None,
         limit: int,
         sort: models.ListItemsSort,
         tag: list[str] | None,

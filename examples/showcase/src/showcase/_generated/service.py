@@ -31,6 +31,7 @@ class AbstractService(abc.ABC):
         self,
         *,
         auth: Credentials,
+        cursor: str | None,
         limit: int,
         sort: models.ListItemsSort,
         tag: list[str] | None,

@@ -59,6 +59,10 @@ LIST_ITEMS = OperationResponses(
 async def list_items(
     service: Annotated[AbstractService, Depends(get_service)],
     auth: Annotated[Credentials, Depends(security.list_items)],
+    cursor: Annotated[
+        str | None,
+        Query(description="Opaque cursor from a previous page's nextCursor.", max_length=200),
+    ] = None,
     limit: Annotated[int, Query(description="Page size.", ge=1, le=100)] = 20,
     sort: Annotated[
         models.ListItemsSort, Query(description="Sort order; a leading dash means descending.")
@@ -95,6 +99,7 @@ async def list_items(
 ) -> Response:
     result = await service.list_items(
         auth=auth,
+        cursor=cursor,
         limit=limit,
         sort=sort,
         tag=tag,
