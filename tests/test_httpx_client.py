@@ -279,6 +279,31 @@ def test_both_clients_call_every_operation_on_a_live_server(case: Case, live_url
     asyncio.run(main())
 
 
+def test_every_secured_operation_on_a_live_server_needs_credentials(
+    generated: Generated, case: Case, live_url: str
+) -> None:
+    contract = read_contract([SPECS / f"{generated.spec}.yaml"], DiagnosticSink())
+    secured = [operation.name for operation in contract.services[0].operations if operation.requires_auth]
+    assert secured
+    errors = case.client_module.ApiError
+    with case.client_module.Client(live_url) as anonymous:
+        for name in secured:
+            arguments, _ = case.calls[name]
+            with pytest.raises(errors) as raised:
+                getattr(anonymous, name)(**arguments)
+            assert raised.value.status_code == 401, name
+
+    async def main() -> None:
+        async with case.client_module.AsyncClient(live_url) as anonymous:
+            for name in secured:
+                arguments, _ = case.calls[name]
+                with pytest.raises(errors) as raised:
+                    await getattr(anonymous, name)(**arguments)
+                assert raised.value.status_code == 401, name
+
+    asyncio.run(main())
+
+
 def test_operations_are_grouped_by_tag(case: Case) -> None:
     tag, name = case.tag_call
     with TestClient(case.app) as http:
