@@ -627,3 +627,34 @@ def test_cursor_paged_list_follows_next_cursor(case: Case) -> None:
         items = list(client.items.iter_list_items())
     assert len(items) == 5 and all(isinstance(entry, case.client_module.models.Item) for entry in items)
     assert cursors == [None, "c1", "c2"]
+
+
+def test_link_header_paged_list_follows_rel_next(case: Case) -> None:
+    if "get_items_item_id_history" not in case.calls:
+        pytest.skip("showcase only")
+    entry = {"at": "2024-05-01T09:30:00Z", "action": "created", "actor": "alice"}
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        page = int(request.url.params.get("page", "1"))
+        headers = {"Link": f'<{request.url.path}?page={page + 1}>; rel="next"'} if page < 3 else {}
+        return httpx.Response(200, json=[entry] * 2, headers=headers)
+
+    credentials = {"BearerAuth": case.client_module.Bearer("t")}
+    with (
+        httpx.Client(transport=httpx.MockTransport(handler), base_url="http://api") as http,
+        case.client_module.Client(http_client=http, credentials=credentials) as client,
+    ):
+        entries = list(client.iter_get_items_item_id_history(item_id=ITEM_ID))
+    assert len(entries) == 6 and all(isinstance(item, case.client_module.models.HistoryEntry) for item in entries)
+    assert [url.rsplit("?", 1)[-1] for url in seen[1:]] == ["page=2", "page=3"]
+
+    async def main() -> int:
+        async with (
+            httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://api") as http,
+            case.client_module.AsyncClient(http_client=http, credentials=credentials) as client,
+        ):
+            return len([item async for item in client.iter_get_items_item_id_history(item_id=ITEM_ID)])
+
+    assert asyncio.run(main()) == 6

@@ -86,6 +86,7 @@ class PaginationView:
 
 _OFFSET_PARAMETERS = ("offset", "skip", "start")
 _PAGE_PARAMETERS = ("page", "page_number", "pagenumber")
+_NUMBER_PARAMETERS = ("offset", "skip", "start", "page", "page_number", "pagenumber")
 _LIMIT_PARAMETERS = ("limit", "per_page", "perpage", "page_size", "pagesize", "size", "count")
 
 
@@ -134,6 +135,19 @@ def pagination_view(operation: Operation, iter_name: str, arguments: tuple[Argum
         )
     if not isinstance(successes[0].type, ListOf):
         return None
+    if not any(
+        param.location is ParamLocation.QUERY and param.wire_name.lower() in _NUMBER_PARAMETERS for param in http.params
+    ) and any(header.wire_name.lower() == "link" for header in successes[0].headers):
+        return PaginationView(
+            name=PythonIdentifier(iter_name),
+            arguments=arguments,
+            position=PythonIdentifier("url"),
+            start="None",
+            by_items=False,
+            limit=None,
+            item_type=spell(successes[0].type.item),
+            kind="link",
+        )
     integer_queries = {
         param.wire_name.lower(): param
         for param in http.params

@@ -552,6 +552,18 @@ class ItemsApi(SyncClientBase):
             )
         )
 
+    def iter_get_items_item_id_history(
+        self,
+        *,
+        item_id: uuid.UUID,
+    ) -> Iterator[models.HistoryEntry]:
+        """Every item of `get_items_item_id_history`, following `Link: <...>; rel="next"` headers."""
+        return self._iterate_links(
+            _build_get_items_item_id_history(
+                item_id=item_id,
+            )
+        )
+
     def get_category_tree(
         self,
         *,
@@ -784,6 +796,18 @@ class AsyncItemsApi(AsyncClientBase):
     ) -> DetailedResponse:
         """`get_items_item_id_history`, returning status, headers and parsed body of any declared response."""
         return await self._call_detailed(
+            _build_get_items_item_id_history(
+                item_id=item_id,
+            )
+        )
+
+    def iter_get_items_item_id_history(
+        self,
+        *,
+        item_id: uuid.UUID,
+    ) -> AsyncIterator[models.HistoryEntry]:
+        """Every item of `get_items_item_id_history`, following `Link: <...>; rel="next"` headers."""
+        return self._iterate_links(
             _build_get_items_item_id_history(
                 item_id=item_id,
             )

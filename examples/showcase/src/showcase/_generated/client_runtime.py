@@ -429,6 +429,12 @@ async def aiterate_pages(
         position += len(page) if by_items else 1
 
 
+def next_link(response: httpx.Response) -> str | None:
+    """The absolute URL of an RFC 8288 `Link: <...>; rel="next"` header, if the reply has one."""
+    next_url = response.links.get("next", {}).get("url")
+    return str(response.url.join(next_url)) if next_url else None
+
+
 _ITEM_FIELDS = ("items", "data", "results", "entries", "values", "records", "content")
 _NEXT_CURSOR_FIELDS = (
     "next_cursor",
@@ -533,13 +539,14 @@ class _Core:
         self._retry = retry if retry is not None else Retry()
 
     def _request(
-        self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any]
+        self, http: httpx.Client | httpx.AsyncClient, spec: RequestSpec[Any], url: str | None = None
     ) -> httpx.Request:
+        """The request for `spec`; `url` (a followed `Link`) replaces its path and query."""
         headers = dict(self._default_headers)
         headers.update(
             {name: header_value(value) for name, value in spec.headers.items() if value is not None}
         )
-        query = query_items(spec.query)
+        query = query_items(spec.query) if url is None else []
         cookies = {
             name: text_value(value) for name, value in spec.cookies.items() if value is not None
         }
@@ -550,8 +557,8 @@ class _Core:
             headers["Content-Type"] = spec.content_type
         return http.build_request(
             spec.endpoint.method,
-            self._base_url + spec.path,
-            params=tuple(query),
+            url if url is not None else self._base_url + spec.path,
+            params=tuple(query) or None,
             headers=headers,
             json=spec.json_body,
             content=spec.content,
@@ -618,13 +625,23 @@ class SyncClientBase(_Core):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
 
-    def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+    def _send(self, spec: RequestSpec[Any], url: str | None = None) -> httpx.Response:
         keys = self._credentials.chosen(spec.endpoint.security)
-        response = self._send_with_retries(spec, keys)
+        response = self._send_with_retries(spec, keys, url)
         if response.status_code == 401 and self._credentials.forget_tokens(keys):
             response.close()
-            response = self._send_with_retries(spec, keys)
+            response = self._send_with_retries(spec, keys, url)
         return response
+
+    def _iterate_links(self, spec: RequestSpec[list[T]]) -> Iterator[T]:
+        url: str | None = None
+        while True:
+            response = self._send(spec, url)
+            page = self._result(spec, response)
+            yield from page
+            followed, url = url, next_link(response)
+            if url is None or url == followed or not page:
+                return
 
     def _fetch_tokens(self, keys: Sequence[str]) -> None:
         for key in keys:
@@ -632,13 +649,15 @@ class SyncClientBase(_Core):
             if token_request is not None:
                 self._credentials.store_token(key, self._http.send(token_request))
 
-    def _send_with_retries(self, spec: RequestSpec[Any], keys: Sequence[str]) -> httpx.Response:
+    def _send_with_retries(
+        self, spec: RequestSpec[Any], keys: Sequence[str], url: str | None = None
+    ) -> httpx.Response:
         method = spec.endpoint.method
         attempt = 0
         while True:
             try:
                 self._fetch_tokens(keys)
-                response = self._http.send(self._request(self._http, spec))
+                response = self._http.send(self._request(self._http, spec, url))
             except httpx.TransportError:
                 if not self._retry.again(method, attempt, None):
                     raise
@@ -706,13 +725,24 @@ class AsyncClientBase(_Core):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
-    async def _send(self, spec: RequestSpec[Any]) -> httpx.Response:
+    async def _send(self, spec: RequestSpec[Any], url: str | None = None) -> httpx.Response:
         keys = self._credentials.chosen(spec.endpoint.security)
-        response = await self._send_with_retries(spec, keys)
+        response = await self._send_with_retries(spec, keys, url)
         if response.status_code == 401 and self._credentials.forget_tokens(keys):
             await response.aclose()
-            response = await self._send_with_retries(spec, keys)
+            response = await self._send_with_retries(spec, keys, url)
         return response
+
+    async def _iterate_links(self, spec: RequestSpec[list[T]]) -> AsyncIterator[T]:
+        url: str | None = None
+        while True:
+            response = await self._send(spec, url)
+            page = self._result(spec, response)
+            for item in page:
+                yield item
+            followed, url = url, next_link(response)
+            if url is None or url == followed or not page:
+                return
 
     async def _fetch_tokens(self, keys: Sequence[str]) -> None:
         for key in keys:
@@ -721,14 +751,14 @@ class AsyncClientBase(_Core):
                 self._credentials.store_token(key, await self._http.send(token_request))
 
     async def _send_with_retries(
-        self, spec: RequestSpec[Any], keys: Sequence[str]
+        self, spec: RequestSpec[Any], keys: Sequence[str], url: str | None = None
     ) -> httpx.Response:
         method = spec.endpoint.method
         attempt = 0
         while True:
             try:
                 await self._fetch_tokens(keys)
-                response = await self._http.send(self._request(self._http, spec))
+                response = await self._http.send(self._request(self._http, spec, url))
             except httpx.TransportError:
                 if not self._retry.again(method, attempt, None):
                     raise

@@ -81,7 +81,7 @@ class MockService(AbstractService):
         item_id: uuid.UUID,
     ) -> list[models.HistoryEntry] | ApiResponse[Any]:
         result = example("get_items_item_id_history", "200", TypeAdapter(list[models.HistoryEntry]))
-        return ApiResponse(200, result, {})
+        return ApiResponse(200, result, {"Link": "/example"})
 
     async def create_animal(
         self,

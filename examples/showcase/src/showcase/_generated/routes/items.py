@@ -270,7 +270,16 @@ GET_ITEMS_ITEM_ID_HISTORY = OperationResponses(
     status_code=200,
     response_model=None,
     responses={
-        "200": {"description": "History entries.", "model": list[models.HistoryEntry]},
+        "200": {
+            "description": "History entries.",
+            "model": list[models.HistoryEntry],
+            "headers": {
+                "Link": {
+                    "description": 'RFC 8288 links; rel="next" points at the next page of entries.',
+                    "schema": {"type": "string"},
+                }
+            },
+        },
         "404": {"description": "Resource not found.", "model": models.Error},
         "default": {"description": "Unexpected error.", "model": models.Error},
     },
