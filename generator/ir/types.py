@@ -56,16 +56,3 @@ class Ref:
 
 
 TypeRef = Primitive | ListOf | MapOf | Nullable | Ref
-
-
-def referenced_classes(type_ref: TypeRef) -> set[ClassName]:
-    """Every model class a type mentions (for imports)."""
-    if isinstance(type_ref, Ref):
-        return {type_ref.name}
-    if isinstance(type_ref, ListOf):
-        return referenced_classes(type_ref.item)
-    if isinstance(type_ref, MapOf):
-        return referenced_classes(type_ref.value)
-    if isinstance(type_ref, Nullable):
-        return referenced_classes(type_ref.inner)
-    return set()

@@ -29,15 +29,3 @@ def spell(type_ref: TypeRef, models_prefix: str = "models.") -> str:
     if isinstance(type_ref, MapOf):
         return f"dict[str, {spell(type_ref.value, models_prefix)}]"
     return f"{spell(type_ref.inner, models_prefix)} | None"
-
-
-def stdlib_imports(type_refs: list[TypeRef]) -> list[str]:
-    """`import datetime` / `import uuid` lines the spelled types need, sorted."""
-    needed: set[str] = set()
-    for type_ref in type_refs:
-        spelled = spell(type_ref)
-        if "datetime." in spelled:
-            needed.add("datetime")
-        if "uuid." in spelled:
-            needed.add("uuid")
-    return sorted(needed)

@@ -511,7 +511,11 @@ class Retry:
 
     def again(self, method: str, attempt: int, response: httpx.Response | None) -> bool:
         """Should a call that has now failed `attempt + 1` times be sent once more?"""
-        if attempt + 1 >= self.attempts or method not in IDEMPOTENT_METHODS:
+        return method in IDEMPOTENT_METHODS and self.worth_another_try(attempt, response)
+
+    def worth_another_try(self, attempt: int, response: httpx.Response | None) -> bool:
+        """Attempts left, and a connection error (`response is None`) or a retryable status."""
+        if attempt + 1 >= self.attempts:
             return False
         return response is None or response.status_code in self.statuses
 
@@ -835,13 +839,10 @@ def _webhook_request(
 _DELIVERY_RETRY = Retry(statuses=frozenset({429, 500, 502, 503, 504}))
 
 
-def _redeliver(retry: Retry, attempt: int, response: httpx.Response | None) -> bool:
-    """Webhook deliveries are retried whatever the method: receivers are expected to be idempotent."""
-    return retry.again("PUT", attempt, response)
-
-
 class WebhookSenderBase:
     """Delivers webhooks and callbacks: signed with `secret` (HMAC-SHA256), retried on failure.
+
+    Deliveries are POSTs but are retried all the same: webhook receivers are expected to be idempotent.
 
     A delivery answered with a non-2xx status after the last attempt raises `UnexpectedStatus`.
     """
@@ -869,10 +870,10 @@ class WebhookSenderBase:
                     _webhook_request(url, adapter, payload, self._secret, self._headers)
                 )
             except httpx.TransportError:
-                if not _redeliver(self._retry, attempt, None):
+                if not self._retry.worth_another_try(attempt, None):
                     raise
                 response = None
-            if response is not None and not _redeliver(self._retry, attempt, response):
+            if response is not None and not self._retry.worth_another_try(attempt, response):
                 if not response.is_success:
                     raise UnexpectedStatus(response)
                 return response
@@ -923,10 +924,10 @@ class AsyncWebhookSenderBase:
                     _webhook_request(url, adapter, payload, self._secret, self._headers)
                 )
             except httpx.TransportError:
-                if not _redeliver(self._retry, attempt, None):
+                if not self._retry.worth_another_try(attempt, None):
                     raise
                 response = None
-            if response is not None and not _redeliver(self._retry, attempt, response):
+            if response is not None and not self._retry.worth_another_try(attempt, response):
                 if not response.is_success:
                     raise UnexpectedStatus(response)
                 return response
