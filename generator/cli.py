@@ -15,7 +15,10 @@ from generator import __version__
 from generator.diagnostics import ContractError, DiagnosticSink, Severity
 from generator.emit import ManifestError, UnsafePathError
 from generator.escaping import UnsafeValueError
-from generator.pipeline import Job, check_job, generate, read_contract
+from generator.ir.graphql import RootKind
+from generator.ir.model import Contract
+from generator.pipeline import Job, ReadOptions, check_job, generate, read_contract
+from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
 from generator.targets.registry import TARGETS
 
 EXIT_DRIFT = 1
@@ -23,7 +26,7 @@ EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
     name="contractgen",
-    help="Contract-first code generator: OpenAPI contracts → FastAPI services, clients and contract tests.",
+    help="Contract-first code generator: OpenAPI and GraphQL contracts → services, clients and contract tests.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -31,7 +34,12 @@ app = typer.Typer(
 
 ContractArg = Annotated[
     list[Path],
-    typer.Argument(metavar="CONTRACT", help="Contract file: OpenAPI .yaml/.yml/.json.", show_default=False),
+    typer.Argument(
+        metavar="CONTRACT",
+        help="Contract: an OpenAPI .yaml/.yml/.json file, or GraphQL .graphql files or directories "
+        "(schema files and operation documents together).",
+        show_default=False,
+    ),
 ]
 OutOption = Annotated[
     Path, typer.Option("--out", "-o", metavar="DIR", help="Output directory (the generated project).")
@@ -51,6 +59,22 @@ PackageOption = Annotated[
 ]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+LenientOption = Annotated[
+    bool,
+    typer.Option(
+        "--lenient",
+        help="Accept known defects of published contracts with a warning (GraphQL: a field defined twice).",
+    ),
+]
+DepthOption = Annotated[
+    int,
+    typer.Option(
+        "--selection-depth",
+        min=1,
+        max=10,
+        help="GraphQL without operation documents: how deep each made-up client operation selects.",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -100,11 +124,13 @@ def generate_command(
     package: PackageOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite generated files edited by hand.")] = False,
     strict: StrictOption = False,
+    lenient: LenientOption = False,
+    selection_depth: DepthOption = DEFAULT_SELECTION_DEPTH,
     debug: DebugOption = False,
 ) -> None:
     """Generate an installable project from CONTRACT into DIR; files you own are never overwritten."""
     sink = DiagnosticSink(strict=strict)
-    job = Job(tuple(contracts), out, tuple(target or ()), package)
+    job = Job(tuple(contracts), out, tuple(target or ()), package, ReadOptions(lenient, selection_depth))
     try:
         report = generate(job, sink, force=force)
     except Exception as error:  # the CLI is the one place that turns errors into exit codes
@@ -127,12 +153,15 @@ def check_command(
     out: OutOption,
     target: TargetOption = None,
     package: PackageOption = None,
+    lenient: LenientOption = False,
+    selection_depth: DepthOption = DEFAULT_SELECTION_DEPTH,
     debug: DebugOption = False,
 ) -> None:
     """Exit 1 if DIR is not what `generate` would write now (stale, missing, extra or edited files)."""
     sink = DiagnosticSink()
+    job = Job(tuple(contracts), out, tuple(target or ()), package, ReadOptions(lenient, selection_depth))
     try:
-        report = check_job(Job(tuple(contracts), out, tuple(target or ()), package), sink)
+        report = check_job(job, sink)
     except Exception as error:
         _fail(sink, error, debug)
     _print_diagnostics(sink)
@@ -150,17 +179,29 @@ def check_command(
 
 
 @app.command("validate")
-def validate_command(contracts: ContractArg, strict: StrictOption = False, debug: DebugOption = False) -> None:
+def validate_command(
+    contracts: ContractArg,
+    strict: StrictOption = False,
+    lenient: LenientOption = False,
+    debug: DebugOption = False,
+) -> None:
     """Validate a contract and print its problems with file and location."""
     sink = DiagnosticSink(strict=strict)
     try:
-        contract = read_contract(contracts, sink)
+        contract = read_contract(contracts, sink, ReadOptions(lenient=lenient))
     except Exception as error:
         _fail(sink, error, debug)
     _print_diagnostics(sink)
-    operations = sum(len(service.operations) for service in contract.services)
     warnings = sum(1 for item in sink.items if item.severity is Severity.WARNING)
-    typer.echo(f"{contracts[0]}: valid {contract.protocol} contract, {operations} operations, {warnings} warnings")
+    typer.echo(f"{contracts[0]}: valid {contract.protocol} contract, {_size(contract)}, {warnings} warnings")
+
+
+def _size(contract: Contract) -> str:
+    if contract.graphql is not None:
+        roots = [contract.graphql.root(kind) for kind in RootKind]
+        fields = sum(len(root.fields) for root in roots if root is not None)
+        return f"{len(contract.graphql.types)} types, {fields} root fields"
+    return f"{sum(len(service.operations) for service in contract.services)} operations"
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import ContractError, DiagnosticSink, Location
@@ -13,14 +13,25 @@ from generator.format import format_python
 from generator.ir.model import Contract
 from generator.ir.names import PythonIdentifier, package_name
 from generator.plan import FileSpec
+from generator.readers.graphql import read_graphql
+from generator.readers.graphql_documents import GRAPHQL_SUFFIXES
+from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
 from generator.readers.openapi import read_openapi
 from generator.targets import project
 from generator.targets.options import TargetOptions
 from generator.targets.registry import TARGETS, default_targets
 
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
-GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
 PROTO_SUFFIXES = (".proto",)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How contracts are read: `lenient` accepts published schemas' known defects with warnings."""
+
+    lenient: bool = False
+    selection_depth: int = DEFAULT_SELECTION_DEPTH
+    """GraphQL: how deep the made-up client operations select when no operation documents are given."""
 
 
 @dataclass(frozen=True)
@@ -29,9 +40,16 @@ class Job:
     out_dir: Path
     targets: tuple[str, ...] = ()
     package: str | None = None
+    read: ReadOptions = field(default_factory=ReadOptions)
 
 
 def protocol_of(path: Path) -> str:
+    """The protocol a contract path holds; a directory holds the protocol of the files in it."""
+    if path.is_dir():
+        suffixes = {candidate.suffix.lower() for candidate in path.rglob("*") if candidate.is_file()}
+        if suffixes & set(GRAPHQL_SUFFIXES):
+            return "graphql"
+        return "proto" if suffixes & set(PROTO_SUFFIXES) else "unknown"
     suffix = path.suffix.lower()
     if suffix in OPENAPI_SUFFIXES:
         return "openapi"
@@ -42,21 +60,28 @@ def protocol_of(path: Path) -> str:
     return "unknown"
 
 
-def read_contract(paths: Sequence[Path], sink: DiagnosticSink) -> Contract:
+def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOptions | None = None) -> Contract:
     """Read and validate the contract; raises `ContractError` with every error found."""
+    options = options or ReadOptions()
     if not paths:
         sink.error("cli.no-contract", "no contract file given")
         sink.raise_if_errors()
     protocols = {protocol_of(path) for path in paths}
     for path in paths:
-        if not path.is_file():
+        if not path.is_file() and not (path.is_dir() and protocol_of(path) == "graphql"):
             sink.error("cli.missing-file", "contract file not found", Location(str(path)))
     sink.raise_if_errors()
+    if protocols == {"graphql"}:
+        graphql_contract = read_graphql(paths, sink, lenient=options.lenient, selection_depth=options.selection_depth)
+        sink.raise_if_errors()
+        assert graphql_contract is not None
+        return graphql_contract
     if protocols != {"openapi"}:
         protocol = ", ".join(sorted(protocols))
         sink.error(
             "cli.unsupported-protocol",
-            f"contracts of kind {protocol} are not supported yet (OpenAPI .yaml/.yml/.json are)",
+            f"contracts of kind {protocol} are not supported yet "
+            "(OpenAPI .yaml/.yml/.json and GraphQL .graphql/.graphqls/.gql are)",
             Location(str(paths[0])),
         )
         sink.raise_if_errors()
@@ -122,7 +147,7 @@ def choose_package(requested: str | None, title: str, sink: DiagnosticSink) -> P
 
 
 def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], TargetOptions]:
-    contract = read_contract(job.contracts, sink)
+    contract = read_contract(job.contracts, sink, job.read)
     targets = resolve_targets(job.targets, contract.protocol, sink)
     options = TargetOptions(
         package=choose_package(job.package, contract.title, sink),

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.ir.names import ClassName, PythonIdentifier
 from generator.ir.types import TypeRef
+
+if TYPE_CHECKING:
+    from generator.ir.graphql import GraphQLContract
 
 JsonValue = Any
 """A value parsed from JSON/YAML (dict, list, str, int, float, bool, None)."""
@@ -226,6 +229,8 @@ class Contract:
     document_json: str = ""
     tags: tuple[tuple[str, str], ...] = field(default=())
     webhooks: tuple[Webhook, ...] = ()
+    graphql: GraphQLContract | None = None
+    """The schema and client operations of a GraphQL contract (None for other protocols)."""
 
     def scheme(self, key: str) -> SecurityScheme:
         for candidate in self.security_schemes:

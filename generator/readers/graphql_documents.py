@@ -1,0 +1,189 @@
+"""GraphQL files → parsed documents: schema definitions apart from operations, errors located.
+
+graphql-core does the parsing and validation; this module only decides which files take part,
+keeps every definition's source file for diagnostics and, with `--lenient`, drops fields that a
+published schema defines twice (graphql-core's strict build rightly rejects them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from graphql import (
+    DefinitionNode,
+    DocumentNode,
+    ExecutableDefinitionNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    Node,
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    Source,
+    TypeSystemDefinitionNode,
+    TypeSystemExtensionNode,
+    parse,
+)
+from graphql.language import (
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+)
+
+from generator.diagnostics import DiagnosticSink, Location
+
+GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_TOKENS = 5_000_000
+"""graphql-core's parser limit: a file with more tokens is refused instead of parsed forever."""
+
+
+@dataclass(frozen=True)
+class GraphQLFile:
+    path: Path
+    text: str
+    sha256: str
+
+
+@dataclass
+class GraphQLDocuments:
+    """The type-system part (the schema) and the executable part (client operations)."""
+
+    schema_files: list[GraphQLFile] = field(default_factory=list)
+    schema: list[DocumentNode] = field(default_factory=list)
+    operations: list[DocumentNode] = field(default_factory=list)
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; directories contribute their GraphQL files (recursively, sorted)."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded.extend(
+                sorted(
+                    candidate
+                    for candidate in path.rglob("*")
+                    if candidate.suffix.lower() in GRAPHQL_SUFFIXES and candidate.is_file()
+                )
+            )
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def location_of(error: GraphQLError, fallback: str) -> Location:
+    """File, line and column of a graphql-core error (from its first node, else its source)."""
+    for node in error.nodes or ():
+        if node.loc is not None:
+            source = node.loc.source
+            position = source.get_location(node.loc.start)
+            return Location(source.name, position.line, position.column)
+    if error.source is not None and error.locations:
+        first = error.locations[0]
+        return Location(error.source.name, first.line, first.column)
+    return Location(fallback)
+
+
+def node_location(node: Node, fallback: str) -> Location:
+    if node.loc is None:
+        return Location(fallback)
+    position = node.loc.source.get_location(node.loc.start)
+    return Location(node.loc.source.name, position.line, position.column)
+
+
+def first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "invalid GraphQL"
+
+
+def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool = False) -> GraphQLDocuments:
+    """Parse every file; a syntax error is reported with its file, line and column."""
+    loaded = GraphQLDocuments()
+    for path in expand_paths(paths):
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            sink.error("graphql.too-large", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB", Location(str(path)))
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            sink.error(
+                "graphql.encoding", f"not UTF-8 text ({error.reason} at byte {error.start})", Location(str(path))
+            )
+            continue
+        try:
+            document = parse(Source(text, str(path)), max_tokens=MAX_TOKENS)
+        except GraphQLSyntaxError as error:
+            sink.error("graphql.syntax", first_line(error.message), location_of(error, str(path)))
+            continue
+        type_system: list[TypeSystemDefinitionNode | TypeSystemExtensionNode] = [
+            node for node in document.definitions if isinstance(node, _TYPE_SYSTEM)
+        ]
+        executable = [node for node in document.definitions if isinstance(node, ExecutableDefinitionNode)]
+        if type_system:
+            if lenient:
+                type_system = list(_without_duplicate_fields(type_system, sink))
+            loaded.schema.append(
+                DocumentNode(definitions=tuple(cast(list[DefinitionNode], type_system)), loc=document.loc)
+            )
+            loaded.schema_files.append(GraphQLFile(path, text, hashlib.sha256(raw).hexdigest()))
+        if executable:
+            loaded.operations.append(DocumentNode(definitions=tuple(executable), loc=document.loc))
+    if not sink.has_errors and not loaded.schema:
+        sink.error("graphql.no-schema", "no type definitions found in the GraphQL files given", Location(str(paths[0])))
+    return loaded
+
+
+_TYPE_SYSTEM = (TypeSystemDefinitionNode, TypeSystemExtensionNode)
+_NodeWithFields = (
+    ObjectTypeDefinitionNode
+    | ObjectTypeExtensionNode
+    | InterfaceTypeDefinitionNode
+    | InterfaceTypeExtensionNode
+    | InputObjectTypeDefinitionNode
+    | InputObjectTypeExtensionNode
+)
+_WITH_FIELDS = (
+    ObjectTypeDefinitionNode,
+    ObjectTypeExtensionNode,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
+    InputObjectTypeDefinitionNode,
+    InputObjectTypeExtensionNode,
+)
+
+
+def _without_duplicate_fields(
+    definitions: Iterable[TypeSystemDefinitionNode | TypeSystemExtensionNode], sink: DiagnosticSink
+) -> Iterable[TypeSystemDefinitionNode | TypeSystemExtensionNode]:
+    """Keep the first definition of each `Type.field`; warn about every later one (lenient mode)."""
+    seen: set[tuple[str, str]] = set()
+    for definition in definitions:
+        if not isinstance(definition, _WITH_FIELDS) or not definition.fields:
+            yield definition
+            continue
+        kept = []
+        for field_node in definition.fields:
+            key = (definition.name.value, field_node.name.value)
+            if key in seen:
+                sink.warning(
+                    "graphql.duplicate-field",
+                    f"field {key[0]}.{key[1]} is defined more than once; the first definition is used",
+                    node_location(field_node, "<schema>"),
+                )
+                continue
+            seen.add(key)
+            kept.append(field_node)
+        yield replace_fields(definition, tuple(kept))
+
+
+def replace_fields(definition: _NodeWithFields, fields: tuple[Any, ...]) -> _NodeWithFields:
+    """A copy of a type definition node with other fields (graphql-core nodes are not dataclasses)."""
+    values = {key: getattr(definition, key) for key in definition.keys if key != "fields"}
+    return type(definition)(**values, fields=fields)
+
+
+__all__ = ["GraphQLDocuments", "GraphQLFile", "expand_paths", "load_documents", "location_of", "node_location"]

@@ -1,0 +1,51 @@
+"""GraphQL type references → IR `TypeRef`s, shared by the schema and the operations lowering."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from graphql import GraphQLList, GraphQLNamedType, GraphQLNonNull, GraphQLType
+
+from generator.ir.names import ClassName, PythonIdentifier
+from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+
+BUILTIN_SCALARS = {
+    "String": PrimitiveKind.STRING,
+    "ID": PrimitiveKind.STRING,
+    "Int": PrimitiveKind.INTEGER,
+    "Float": PrimitiveKind.NUMBER,
+    "Boolean": PrimitiveKind.BOOLEAN,
+}
+# Built without cleaning (which would strip the underscores): it is a valid identifier as written.
+TYPENAME_ATTRIBUTE = str.__new__(PythonIdentifier, "typename__")
+MODEL_ATTRIBUTES = (
+    # pydantic.BaseModel's public attributes (a field of that name would shadow them) and the
+    # `__typename` discriminator every generated output model carries.
+    "construct",
+    "copy",
+    "dict",
+    "from_orm",
+    "json",
+    "parse_file",
+    "parse_obj",
+    "parse_raw",
+    "schema",
+    "schema_json",
+    "update_forward_refs",
+    "validate",
+    TYPENAME_ATTRIBUTE,
+)
+
+
+def type_ref(graphql_type: GraphQLType, class_names: Mapping[str, ClassName]) -> TypeRef:
+    """`[Book!]` → `Nullable(ListOf(Ref(Book)))`; built-in scalars become primitives."""
+    if isinstance(graphql_type, GraphQLNonNull):
+        inner = type_ref(graphql_type.of_type, class_names)
+        return inner.inner if isinstance(inner, Nullable) else inner
+    if isinstance(graphql_type, GraphQLList):
+        return Nullable(ListOf(type_ref(graphql_type.of_type, class_names)))
+    assert isinstance(graphql_type, GraphQLNamedType)
+    builtin = BUILTIN_SCALARS.get(graphql_type.name)
+    if builtin is not None:
+        return Nullable(Primitive(builtin))
+    return Nullable(Ref(class_names[graphql_type.name], graphql_type.name))
