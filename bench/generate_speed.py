@@ -19,7 +19,7 @@ from generator.ir.names import package_name
 from generator.pipeline import read_contract, resolve_targets
 from generator.targets import project
 from generator.targets.options import TargetOptions
-from generator.targets.registry import TARGETS
+from generator.targets.registry import target_for
 
 
 def measure(contract_path: Path) -> dict[str, float]:
@@ -32,7 +32,7 @@ def measure(contract_path: Path) -> dict[str, float]:
     stage = time.perf_counter()
     targets = resolve_targets((), contract.protocol, sink)
     options = TargetOptions(package_name(contract.title), contract_path.name, targets)
-    files = [spec for name in targets for spec in TARGETS[name].plan(contract, options)]
+    files = [spec for name in targets for spec in target_for(name, contract.protocol).plan(contract, options)]
     files += project.plan(contract, options, [], [])
     timings["plan+render"] = time.perf_counter() - stage
 

@@ -19,7 +19,7 @@ from generator.ir.graphql import RootKind
 from generator.ir.model import Contract
 from generator.pipeline import Job, ReadOptions, check_job, generate, read_contract
 from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
-from generator.targets.registry import TARGETS
+from generator.targets.registry import target_names
 
 EXIT_DRIFT = 1
 EXIT_BAD_INPUT = 2
@@ -50,7 +50,7 @@ TargetOption = Annotated[
         "--target",
         "-t",
         metavar="TARGET",
-        help=f"Target to generate (repeatable): {', '.join(TARGETS)}. Default: all for the contract's protocol.",
+        help=f"Target to generate (repeatable): {', '.join(target_names())}. Default: all for the contract's protocol.",
     ),
 ]
 PackageOption = Annotated[

@@ -19,7 +19,7 @@ from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
 from generator.readers.openapi import read_openapi
 from generator.targets import project
 from generator.targets.options import TargetOptions
-from generator.targets.registry import TARGETS, default_targets
+from generator.targets.registry import ALL_TARGETS, default_targets, find_target, target_for, target_names
 
 OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
 PROTO_SUFFIXES = (".proto",)
@@ -97,16 +97,16 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
 def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSink) -> tuple[str, ...]:
     chosen = tuple(requested) or default_targets(protocol)
     for name in chosen:
-        target = TARGETS.get(name)
-        if target is None:
-            sink.error("cli.unknown-target", f"unknown target {name!r}; known: {', '.join(sorted(TARGETS))}")
-        elif target.protocol != protocol:
-            sink.error("cli.target-protocol", f"target {name!r} needs a {target.protocol} contract, not {protocol}")
+        if name not in target_names():
+            sink.error("cli.unknown-target", f"unknown target {name!r}; known: {', '.join(sorted(target_names()))}")
+        elif find_target(name, protocol) is None:
+            sink.error("cli.target-protocol", f"target {name!r} does not generate from {protocol} contracts")
     sink.raise_if_errors()
     closed = list(chosen)
     for name in chosen:
-        closed.extend(required for required in TARGETS[name].requires if required not in closed)
-    return tuple(sorted(set(closed), key=list(TARGETS).index))
+        closed.extend(required for required in target_for(name, protocol).requires if required not in closed)
+    order = [target.name for target in ALL_TARGETS if target.protocol == protocol]
+    return tuple(sorted(set(closed), key=order.index))
 
 
 _IMPORTED_BY_GENERATED_CODE = {
@@ -156,9 +156,10 @@ def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], 
     )
     files: list[FileSpec] = []
     for name in targets:
-        files.extend(TARGETS[name].plan(contract, options))
-    dependencies = [dep for name in targets for dep in TARGETS[name].dependencies_for(contract)]
-    test_dependencies = [dep for name in targets for dep in TARGETS[name].test_dependencies]
+        files.extend(target_for(name, contract.protocol).plan(contract, options))
+    chosen = [target_for(name, contract.protocol) for name in targets]
+    dependencies = [dep for target in chosen for dep in target.dependencies_for(contract)]
+    test_dependencies = [dep for target in chosen for dep in target.test_dependencies]
     files.extend(project.plan(contract, options, dependencies, test_dependencies))
     return contract, format_python(files), options
 

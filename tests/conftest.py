@@ -44,6 +44,16 @@ def rest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return generate_project(SPECS / f"{name}.yaml", tmp_path_factory.mktemp(name) / name, name)
 
 
+GRAPHQL_EXAMPLE_SPECS = {"bookshop": SPECS / "bookshop.graphql", "chat": SPECS / "chat"}
+
+
+@pytest.fixture(scope="session", params=sorted(GRAPHQL_EXAMPLE_SPECS))
+def graphql_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project generated (all default GraphQL targets) from bookshop.graphql or chat/; do not modify it."""
+    name = str(request.param)
+    return generate_project(GRAPHQL_EXAMPLE_SPECS[name], tmp_path_factory.mktemp(name) / name, name)
+
+
 def project_env(project: Path, **extra: str) -> dict[str, str]:
     """Environment for running a generated project's code without installing it."""
     env = dict(os.environ)

@@ -8,7 +8,14 @@ from importlib.metadata import entry_points
 
 from generator.ir.model import Contract
 from generator.plan import FileSpec
-from generator.targets import contract_tests, fastapi, httpx_client
+from generator.targets import (
+    ariadne,
+    contract_tests,
+    fastapi,
+    graphql_client,
+    graphql_contract_tests,
+    httpx_client,
+)
 from generator.targets.options import TargetOptions
 
 Planner = Callable[[Contract, TargetOptions], list[FileSpec]]
@@ -32,50 +39,77 @@ class Target:
         return (*self.dependencies, *extra)
 
 
-BUILTIN_TARGETS: dict[str, Target] = {
-    target.name: target
-    for target in (
-        Target(
-            fastapi.NAME,
-            "openapi",
-            fastapi.plan,
-            fastapi.DEPENDENCIES,
-            contract_dependencies=fastapi.contract_dependencies,
-        ),
-        Target(
-            contract_tests.NAME,
-            "openapi",
-            contract_tests.plan,
-            (),
-            contract_tests.TEST_DEPENDENCIES,
-            requires=(fastapi.NAME,),
-        ),
-        Target(
-            httpx_client.NAME,
-            "openapi",
-            httpx_client.plan,
-            httpx_client.DEPENDENCIES,
-            contract_dependencies=httpx_client.contract_dependencies,
-        ),
-    )
-}
+BUILTIN_TARGETS: tuple[Target, ...] = (
+    Target(
+        fastapi.NAME,
+        "openapi",
+        fastapi.plan,
+        fastapi.DEPENDENCIES,
+        contract_dependencies=fastapi.contract_dependencies,
+    ),
+    Target(
+        contract_tests.NAME,
+        "openapi",
+        contract_tests.plan,
+        (),
+        contract_tests.TEST_DEPENDENCIES,
+        requires=(fastapi.NAME,),
+    ),
+    Target(
+        httpx_client.NAME,
+        "openapi",
+        httpx_client.plan,
+        httpx_client.DEPENDENCIES,
+        contract_dependencies=httpx_client.contract_dependencies,
+    ),
+    Target(ariadne.NAME, "graphql", ariadne.plan, ariadne.DEPENDENCIES),
+    Target(
+        graphql_contract_tests.NAME,
+        "graphql",
+        graphql_contract_tests.plan,
+        (),
+        graphql_contract_tests.TEST_DEPENDENCIES,
+        requires=(ariadne.NAME,),
+    ),
+    Target(graphql_client.NAME, "graphql", graphql_client.plan, graphql_client.DEPENDENCIES),
+)
 
 
 ENTRY_POINT_GROUP = "contractgen.targets"
 
 
-def _plugin_targets() -> dict[str, Target]:
+def _plugin_targets() -> tuple[Target, ...]:
     """Third-party targets: each entry point in `contractgen.targets` names a `Target` object."""
-    found: dict[str, Target] = {}
+    builtin = {(target.name, target.protocol) for target in BUILTIN_TARGETS}
+    found: list[Target] = []
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         target = entry_point.load()
-        if isinstance(target, Target) and target.name not in BUILTIN_TARGETS:
-            found[target.name] = target
+        if isinstance(target, Target) and (target.name, target.protocol) not in builtin:
+            found.append(target)
+    return tuple(found)
+
+
+ALL_TARGETS: tuple[Target, ...] = (*BUILTIN_TARGETS, *_plugin_targets())
+"""Every target, in generation order. A name may serve several protocols (`contract-tests`)."""
+
+
+def target_names() -> list[str]:
+    return list(dict.fromkeys(target.name for target in ALL_TARGETS))
+
+
+def find_target(name: str, protocol: str) -> Target | None:
+    for target in ALL_TARGETS:
+        if target.name == name and target.protocol == protocol:
+            return target
+    return None
+
+
+def target_for(name: str, protocol: str) -> Target:
+    found = find_target(name, protocol)
+    if found is None:
+        raise KeyError(f"no target {name!r} for {protocol}")
     return found
 
 
-TARGETS: dict[str, Target] = {**BUILTIN_TARGETS, **_plugin_targets()}
-
-
 def default_targets(protocol: str) -> tuple[str, ...]:
-    return tuple(name for name, target in BUILTIN_TARGETS.items() if target.protocol == protocol and target.default)
+    return tuple(target.name for target in BUILTIN_TARGETS if target.protocol == protocol and target.default)
