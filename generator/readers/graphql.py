@@ -8,6 +8,7 @@ graphql-core builds and validates the schema (`validate_sdl`, `build_ast_schema`
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,13 @@ from generator.ir.graphql import (
 from generator.ir.model import Contract, ModelModule, SourceFile
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
 from generator.ir.types import Primitive, PrimitiveKind, TypeRef
-from generator.readers.graphql_documents import first_line, load_documents, location_of
+from generator.readers.graphql_documents import (
+    GraphQLDocuments,
+    first_line,
+    load_documents,
+    location_of,
+    strip_deprecations,
+)
 from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH, lower_operations
 from generator.readers.graphql_types import MODEL_ATTRIBUTES, type_ref
 
@@ -99,26 +106,15 @@ def read_graphql(
     documents = load_documents(paths, sink, lenient=lenient)
     if sink.has_errors:
         return None
-    schema_ast = concat_ast(documents.schema)
-    fallback = str(documents.schema_files[0].path)
-    for sdl_error in validate_sdl(schema_ast):
-        sink.error("graphql.invalid-schema", first_line(sdl_error.message), location_of(sdl_error, fallback))
-    if sink.has_errors:
-        return None
-    try:
-        schema = build_ast_schema(schema_ast, assume_valid_sdl=True)
-    except (TypeError, ValueError) as error:  # graphql-core reports a few problems only while building
-        sink.error("graphql.invalid-schema", first_line(str(error)), Location(fallback))
-        return None
-    for schema_error in validate_schema(schema):
-        sink.error("graphql.invalid-schema", first_line(schema_error.message), location_of(schema_error, fallback))
-    if sink.has_errors:
+    fallback = str(documents.schema_parts[0].path)
+    schema = _build(documents, sink, fallback, lenient)
+    if schema is None:
         return None
     types = _SchemaLowering(schema).types()
     graphql_contract = GraphQLContract(
         schema_files=tuple(
-            GraphQLSchemaFile(name=_shipped_name(loaded.path, index), text=loaded.text)
-            for index, loaded in enumerate(documents.schema_files)
+            GraphQLSchemaFile(name=_shipped_name(part.path, index), text=part.shipped_text)
+            for index, part in enumerate(documents.schema_parts)
         ),
         sdl=print_schema(schema) + "\n",
         types=types,
@@ -144,13 +140,53 @@ def read_graphql(
         version="",
         description=schema.description or "",
         sources=tuple(
-            SourceFile(path=str(loaded.path), sha256=hashlib.sha256(loaded.text.encode()).hexdigest())
-            for loaded in documents.schema_files
+            SourceFile(path=str(part.path), sha256=hashlib.sha256(part.text.encode()).hexdigest())
+            for part in documents.schema_parts
         ),
         services=(),
         models=ModelModule(source=""),
         graphql=graphql_contract,
     )
+
+
+# graphql-core 3.3 checks a newer spec rule that published schemas (GitHub's) break; --lenient
+# repairs it by dropping the implementation's @deprecated, with a warning.
+_DEPRECATED_IMPLEMENTATION = re.compile(
+    r"Interface field \S+ is not deprecated, so implementation field (\w+)\.(\w+) must not be deprecated"
+)
+
+
+def _build(documents: GraphQLDocuments, sink: DiagnosticSink, fallback: str, lenient: bool) -> GraphQLSchema | None:
+    """validate the SDL, build the schema, validate the schema: every problem located."""
+    schema_ast = concat_ast(documents.schema)
+    for sdl_error in validate_sdl(schema_ast):
+        sink.error("graphql.invalid-schema", first_line(sdl_error.message), location_of(sdl_error, fallback))
+    if sink.has_errors:
+        return None
+    try:
+        schema = build_ast_schema(schema_ast, assume_valid_sdl=True)
+    except (TypeError, ValueError) as error:  # graphql-core reports a few problems only while building
+        sink.error("graphql.invalid-schema", first_line(str(error)), Location(fallback))
+        return None
+    repairs: set[tuple[str, str]] = set()
+    for schema_error in validate_schema(schema):
+        message = first_line(schema_error.message)
+        repairable = _DEPRECATED_IMPLEMENTATION.match(message)
+        if lenient and repairable:
+            repairs.add((repairable.group(1), repairable.group(2)))
+            sink.warning(
+                "graphql.deprecated-implementation",
+                f"{message.rstrip('.')}; its @deprecated is dropped",
+                location_of(schema_error, fallback),
+            )
+        else:
+            sink.error("graphql.invalid-schema", message, location_of(schema_error, fallback))
+    if sink.has_errors:
+        return None
+    if not repairs:
+        return schema
+    strip_deprecations(documents, repairs)
+    return _build(documents, sink, fallback, lenient=False)
 
 
 def _title(paths: Sequence[Path]) -> str:

@@ -7,7 +7,6 @@ published schema defines twice (graphql-core's strict build rightly rejects them
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from graphql import (
     TypeSystemDefinitionNode,
     TypeSystemExtensionNode,
     parse,
+    print_ast,
 )
 from graphql.language import (
     InputObjectTypeDefinitionNode,
@@ -42,20 +42,31 @@ MAX_TOKENS = 5_000_000
 """graphql-core's parser limit: a file with more tokens is refused instead of parsed forever."""
 
 
-@dataclass(frozen=True)
-class GraphQLFile:
+@dataclass
+class SchemaPart:
+    """The type-system definitions of one file; `edited` once anything in it was left out or repaired."""
+
     path: Path
     text: str
-    sha256: str
+    document: DocumentNode
+    edited: bool = False
+
+    @property
+    def shipped_text(self) -> str:
+        """What the generated package ships: the file as written, unless only part of it is schema."""
+        return print_ast(self.document) + "\n" if self.edited else self.text
 
 
 @dataclass
 class GraphQLDocuments:
     """The type-system part (the schema) and the executable part (client operations)."""
 
-    schema_files: list[GraphQLFile] = field(default_factory=list)
-    schema: list[DocumentNode] = field(default_factory=list)
+    schema_parts: list[SchemaPart] = field(default_factory=list)
     operations: list[DocumentNode] = field(default_factory=list)
+
+    @property
+    def schema(self) -> list[DocumentNode]:
+        return [part.document for part in self.schema_parts]
 
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
@@ -124,15 +135,13 @@ def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool
         ]
         executable = [node for node in document.definitions if isinstance(node, ExecutableDefinitionNode)]
         if type_system:
-            if lenient:
-                type_system = list(_without_duplicate_fields(type_system, sink))
-            loaded.schema.append(
-                DocumentNode(definitions=tuple(cast(list[DefinitionNode], type_system)), loc=document.loc)
-            )
-            loaded.schema_files.append(GraphQLFile(path, text, hashlib.sha256(raw).hexdigest()))
+            kept = list(_without_duplicate_fields(type_system, sink)) if lenient else type_system
+            part_document = DocumentNode(definitions=tuple(cast(list[DefinitionNode], kept)), loc=document.loc)
+            edited = bool(executable) or kept != type_system
+            loaded.schema_parts.append(SchemaPart(path, text, part_document, edited))
         if executable:
             loaded.operations.append(DocumentNode(definitions=tuple(executable), loc=document.loc))
-    if not sink.has_errors and not loaded.schema:
+    if not sink.has_errors and not loaded.schema_parts:
         sink.error("graphql.no-schema", "no type definitions found in the GraphQL files given", Location(str(paths[0])))
     return loaded
 
@@ -180,10 +189,42 @@ def _without_duplicate_fields(
         yield replace_fields(definition, tuple(kept))
 
 
+def strip_deprecations(documents: GraphQLDocuments, fields: set[tuple[str, str]]) -> None:
+    """Remove `@deprecated` from these `Type.field`s (lenient repair of a newer validation rule)."""
+    for part in documents.schema_parts:
+        definitions = []
+        for definition in part.document.definitions:
+            if isinstance(definition, _WITH_FIELDS) and definition.fields:
+                type_name = definition.name.value
+                new_fields = tuple(
+                    _undeprecated(field_node) if (type_name, field_node.name.value) in fields else field_node
+                    for field_node in definition.fields
+                )
+                if new_fields != definition.fields:
+                    part.edited = True
+                    definition = replace_fields(definition, new_fields)
+            definitions.append(definition)
+        part.document = DocumentNode(definitions=tuple(definitions), loc=part.document.loc)
+
+
+def _undeprecated(field_node: Any) -> Any:
+    values = {key: getattr(field_node, key) for key in field_node.keys if key != "directives"}
+    directives = tuple(directive for directive in field_node.directives or () if directive.name.value != "deprecated")
+    return type(field_node)(**values, directives=directives)
+
+
 def replace_fields(definition: _NodeWithFields, fields: tuple[Any, ...]) -> _NodeWithFields:
     """A copy of a type definition node with other fields (graphql-core nodes are not dataclasses)."""
     values = {key: getattr(definition, key) for key in definition.keys if key != "fields"}
     return type(definition)(**values, fields=fields)
 
 
-__all__ = ["GraphQLDocuments", "GraphQLFile", "expand_paths", "load_documents", "location_of", "node_location"]
+__all__ = [
+    "GraphQLDocuments",
+    "SchemaPart",
+    "expand_paths",
+    "load_documents",
+    "location_of",
+    "node_location",
+    "strip_deprecations",
+]

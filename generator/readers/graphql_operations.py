@@ -343,24 +343,35 @@ def default_operations_document(schema: GraphQLSchema, depth: int) -> str:
 
 
 def _default_selection(named: GraphQLNamedType, depth: int) -> str:
+    """A selection set text `depth` levels deep; union members select at the union's own level."""
     if not is_composite_type(named):
         return ""
     if isinstance(named, GraphQLUnionType):
-        parts = [
-            f"... on {member.name}{_default_selection(member, depth - 1) or ' { __typename }'}"
-            for member in named.types
-        ]
+        conflicting = _conflicting_fields(named)
+        parts = [f"... on {member.name} {{ {_object_fields(member, depth, conflicting)} }}" for member in named.types]
         return " { __typename " + " ".join(parts) + " }"
     assert isinstance(named, (GraphQLObjectType, GraphQLInterfaceType))
-    parts = []
+    return " { " + _object_fields(named, depth, set()) + " }"
+
+
+def _object_fields(named: GraphQLObjectType | GraphQLInterfaceType, depth: int, conflicting: set[str]) -> str:
+    """Fields without required arguments; those in `conflicting` get an alias naming the type."""
+    parts = ["__typename"]
     for name, field in named.fields.items():
         if any(is_required_argument(argument) for argument in field.args.values()):
             continue
         child = get_named_type(field.type)
-        if is_composite_type(child):
-            if depth <= 1:
-                continue
-            parts.append(name + _default_selection(child, depth - 1))
-        else:
-            parts.append(name)
-    return " { " + " ".join(["__typename", *parts]) + " }"
+        if is_composite_type(child) and depth <= 1:
+            continue
+        alias = f"{name}{named.name}: " if name in conflicting else ""
+        parts.append(alias + name + (_default_selection(child, depth - 1) if is_composite_type(child) else ""))
+    return " ".join(parts)
+
+
+def _conflicting_fields(union: GraphQLUnionType) -> set[str]:
+    """Field names union members declare with different types: GraphQL cannot merge them unaliased."""
+    seen: dict[str, set[str]] = {}
+    for member in union.types:
+        for name, field in member.fields.items():
+            seen.setdefault(name, set()).add(str(field.type))
+    return {name for name, types in seen.items() if len(types) > 1}
