@@ -87,8 +87,14 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def location_of(error: GraphQLError, fallback: str) -> Location:
-    """File, line and column of a graphql-core error (from its first node, else its source)."""
-    for node in error.nodes or ():
+    """File, line and column of a graphql-core error (from its first node, else its source).
+
+    Uniqueness errors list the first definition, then the repeated one: the repeat is the problem.
+    """
+    nodes = list(error.nodes or ())
+    if "can only be defined once" in error.message or "There can be only one" in error.message:
+        nodes.reverse()
+    for node in nodes:
         if node.loc is not None:
             source = node.loc.source
             position = source.get_location(node.loc.start)
