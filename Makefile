@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_SPECS := petstore showcase
+DEMO_SPECS := petstore showcase bookshop chat
 
 .PHONY: demo test install clean lint examples
 
@@ -19,7 +19,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-# generate specs/NAME.yaml into build/demo/NAME, pip install -e it, run its tests/contract; prints a summary
+# generate specs/NAME.yaml, specs/NAME.graphql or specs/NAME/ into build/demo/NAME, pip install -e it, run its tests/contract; prints a summary
 demo: install
 	@$(BIN)/python scripts/demo.py $(DEMO_SPECS)
 
@@ -31,8 +31,10 @@ lint: install
 	$(BIN)/mypy
 
 examples: install
-	@for spec in $(DEMO_SPECS); do \
-		$(BIN)/contractgen generate specs/$$spec.yaml --out examples/$$spec --package $$spec || exit 1; \
+	@for name in $(DEMO_SPECS); do \
+		spec=specs/$$name; \
+		for suffix in .yaml .graphql; do [ -f specs/$$name$$suffix ] && spec=specs/$$name$$suffix; done; \
+		$(BIN)/contractgen generate $$spec --out examples/$$name --package $$name || exit 1; \
 	done
 
 clean:

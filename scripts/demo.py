@@ -1,8 +1,9 @@
 """`make demo`: generate the example services, install each one, run its contract tests, summarise.
 
-    python scripts/demo.py [NAME ...]        (default: petstore showcase)
+    python scripts/demo.py [NAME ...]        (default: petstore showcase bookshop chat)
 
-For each NAME: `contractgen generate specs/NAME.yaml --out build/demo/NAME --package NAME` (into a clean
+For each NAME: `contractgen generate SPEC --out build/demo/NAME --package NAME`, where SPEC is
+specs/NAME.yaml, specs/NAME.graphql or the directory specs/NAME (into a clean
 directory), `pip install -e build/demo/NAME[test]` into this interpreter's environment, then
 `python -m pytest tests/contract` inside the project. Run it with the venv contractgen is installed
 in (the Makefile uses .venv/bin/python). Prints a table at the end; exits 1 if any step failed.
@@ -21,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import DiagnosticSink
+from generator.ir.graphql import RootKind
 from generator.pipeline import read_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = Path("build") / "demo"  # relative to ROOT, so commands print short paths
-DEFAULT_NAMES = ("petstore", "showcase")
+DEFAULT_NAMES = ("petstore", "showcase", "bookshop", "chat")
 BIN = Path(sys.executable).parent
 MANIFEST = ".contractgen.json"
 
@@ -47,8 +49,20 @@ def step(title: str, command: list[str], cwd: Path) -> bool:
     return subprocess.run(command, cwd=cwd).returncode == 0
 
 
+def spec_path(name: str) -> Path:
+    """specs/NAME.yaml, specs/NAME.graphql, or the directory specs/NAME (a multi-file contract)."""
+    for candidate in (Path("specs") / f"{name}.yaml", Path("specs") / f"{name}.graphql"):
+        if (ROOT / candidate).is_file():
+            return candidate
+    return Path("specs") / name
+
+
 def count_operations(spec: Path) -> int:
+    """REST operations, or GraphQL root fields."""
     contract = read_contract((spec,), DiagnosticSink())
+    if contract.graphql is not None:
+        roots = (contract.graphql.root(kind) for kind in RootKind)
+        return sum(len(root.fields) for root in roots if root is not None)
     return sum(len(service.operations) for service in contract.services)
 
 
@@ -67,7 +81,7 @@ def count_tests(junit_xml: Path) -> tuple[int, int, int]:
 def run_demo(name: str, reports: Path) -> Result:
     result = Result(name)
     started = time.monotonic()
-    spec = Path("specs") / f"{name}.yaml"
+    spec = spec_path(name)
     out = DEMO_DIR / name
     project = ROOT / out
     shutil.rmtree(project, ignore_errors=True)

@@ -26,6 +26,8 @@ def plan(
         "package": options.package,
         "distribution": options.distribution,
         "title": contract.title,
+        "protocol": contract.protocol,
+        "targets": list(options.targets),
         "dependencies": sorted(set(dependencies)),
         "test_dependencies": sorted(set(test_dependencies)),
     }
