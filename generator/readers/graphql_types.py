@@ -49,23 +49,6 @@ MODEL_ATTRIBUTES = (
     "schema_json",
     "update_forward_refs",
     "validate",
-    # pydantic v2's `model_*` attributes: a field named `model_config` breaks the class outright.
-    "model_computed_fields",
-    "model_config",
-    "model_construct",
-    "model_copy",
-    "model_dump",
-    "model_dump_json",
-    "model_extra",
-    "model_fields",
-    "model_fields_set",
-    "model_json_schema",
-    "model_parametrized_name",
-    "model_post_init",
-    "model_rebuild",
-    "model_validate",
-    "model_validate_json",
-    "model_validate_strings",
     TYPENAME_ATTRIBUTE,
 )
 
