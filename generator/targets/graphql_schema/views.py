@@ -12,6 +12,7 @@ from generator.escaping import python_literal
 from generator.ir.graphql import GraphQLArgument, GraphQLContract, GraphQLKind, GraphQLNamedType
 from generator.ir.names import ClassName, PythonIdentifier
 from generator.ir.types import ListOf, Nullable, Primitive, Ref, TypeRef
+from generator.targets.imports import isort_order, used_names
 from generator.targets.python_types import spell
 
 TYPENAME_ATTRIBUTE = "typename__"
@@ -89,13 +90,26 @@ class TypesView:
     stdlib_imports: tuple[str, ...]
 
     @property
+    def typing_imports(self) -> list[str]:
+        """What the module takes from `typing`: only names its annotations use (ruff F401)."""
+        texts = [scalar.annotation for scalar in self.scalars]
+        texts.extend(field.annotation for model in (*self.inputs, *self.objects) for field in model.fields)
+        texts.extend(alias.annotation for alias in self.aliases)
+        used = set(used_names(texts, ("Annotated", "Any")))
+        if self.objects:
+            used.add("Literal")
+        if self.scalars or self.aliases:
+            used.add("TypeAlias")
+        return sorted(used)
+
+    @property
     def exports(self) -> list[str]:
         names = [
             view.class_name
             for group in (self.scalars, self.enums, self.inputs, self.objects, self.aliases)
             for view in group
         ]
-        return sorted(names)
+        return isort_order(names)
 
 
 def annotation(type_ref: TypeRef) -> str:
