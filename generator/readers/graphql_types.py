@@ -19,8 +19,8 @@ BUILTIN_SCALARS = {
 # Built without cleaning (which would strip the underscores): it is a valid identifier as written.
 TYPENAME_ATTRIBUTE = str.__new__(PythonIdentifier, "typename__")
 MODEL_ATTRIBUTES = (
-    # pydantic.BaseModel's public attributes (a field of that name would shadow them) and the
-    # `__typename` discriminator every generated output model carries.
+    # pydantic.BaseModel's public attributes (a field of that name would shadow them), builtins and
+    # the `__typename` discriminator every generated output model carries.
     "construct",
     "copy",
     "dict",
@@ -49,6 +49,13 @@ MODEL_ATTRIBUTES = (
     "schema_json",
     "update_forward_refs",
     "validate",
+    # Builtins the models' annotations spell: pydantic evaluates annotations in the class namespace,
+    # where a field `str: str | None` finds the field, not the type.
+    "bool",
+    "float",
+    "int",
+    "list",
+    "str",
     TYPENAME_ATTRIBUTE,
 )
 

@@ -148,7 +148,7 @@ def types_view(contract: GraphQLContract) -> TypesView:
     stdlib = tuple(
         module
         for module in ("datetime", "enum", "uuid")
-        if module == "enum" or any(f"{module}." in text for text in texts)
+        if (module == "enum" and enums) or any(f"{module}." in text for text in texts)
     )
     return TypesView(scalars, enums, inputs, objects, aliases, stdlib)
 
