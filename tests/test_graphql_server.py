@@ -146,8 +146,8 @@ def variable_value(input_type: GraphQLInputType) -> Any:
 
 
 def root_operation(kind: str, field_name: str, field: GraphQLField) -> tuple[str, dict[str, Any]]:
-    """An operation asking for one root field, its required arguments passed as variables."""
-    required = [(name, argument) for name, argument in field.args.items() if isinstance(argument.type, GraphQLNonNull)]
+    """An operation asking for one root field, every argument passed as a variable."""
+    required = list(field.args.items())
     declarations = ", ".join(f"$v{index}: {argument.type}" for index, (_, argument) in enumerate(required))
     arguments = ", ".join(f"{name}: $v{index}" for index, (name, _) in enumerate(required))
     text = f"{kind} Check{f'({declarations})' if declarations else ''} {{ {field_name}"

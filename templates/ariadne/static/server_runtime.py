@@ -103,22 +103,23 @@ class FieldBinding:
 
 
 Resolver = Callable[..., Any]
+# Resolvers take the parent and `info` positionally only: a GraphQL argument may be called `info`.
 
 
-def _call_with_python_names(method: Resolver, arguments: Mapping[str, str], *leading: Any, **values: Any) -> Any:
-    return method(*leading, **{arguments.get(name, name): value for name, value in values.items()})
+def _python_names(arguments: Mapping[str, str], values: Mapping[str, Any]) -> dict[str, Any]:
+    return {arguments.get(name, name): value for name, value in values.items()}
 
 
 def _root_resolver(method: Resolver, arguments: Mapping[str, str]) -> Resolver:
-    def resolve(_root: Any, info: Info, **values: Any) -> Any:
-        return _call_with_python_names(method, arguments, info, **values)
+    def resolve(_root: Any, info: Info, /, **values: Any) -> Any:
+        return method(info, **_python_names(arguments, values))
 
     return resolve
 
 
 def _field_resolver(method: Resolver, arguments: Mapping[str, str]) -> Resolver:
-    def resolve(parent: Any, info: Info, **values: Any) -> Any:
-        return _call_with_python_names(method, arguments, parent, info, **values)
+    def resolve(parent: Any, info: Info, /, **values: Any) -> Any:
+        return method(parent, info, **_python_names(arguments, values))
 
     return resolve
 
@@ -130,7 +131,7 @@ def attribute_reader(attribute: str, field_name: str) -> Resolver:
     field called `created_at` does not answer to.
     """
 
-    def read(parent: Any, _info: Info, **_arguments: Any) -> Any:
+    def read(parent: Any, _info: Info, /, **_arguments: Any) -> Any:
         if isinstance(parent, Mapping):
             return parent.get(field_name, parent.get(attribute))
         return getattr(parent, attribute, None)
@@ -146,7 +147,7 @@ def root_type(name: str, implementation: object, fields: Sequence[FieldBinding])
     return bindable
 
 
-def _event(event: Any, _info: Info, **_arguments: Any) -> Any:
+def _event(event: Any, _info: Info, /, **_arguments: Any) -> Any:
     return event
 
 
