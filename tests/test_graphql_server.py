@@ -11,6 +11,7 @@ import importlib
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from websockets.sync.client import connect
 
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import Job, generate
-from tests.conftest import SPECS, project_env, serve_with_uvicorn, tool
+from tests.conftest import SPECS, free_port, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -259,6 +260,36 @@ def test_oversized_body_is_refused_with_413(live_server: str) -> None:
 def test_get_queries_are_off_by_default(live_server: str) -> None:
     response = httpx.get(live_server + "/graphql", params={"query": "{ __typename }"})
     assert not response.headers["content-type"].startswith("application/json"), response.text
+
+
+def test_python_m_serves_on_port_from_environment(chat_settings_project: Path, tmp_path: Path) -> None:
+    port = free_port()
+    log_path = tmp_path / "main.log"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chat_settings"],
+            cwd=chat_settings_project,
+            env=project_env(chat_settings_project, PORT=str(port), LOG_LEVEL="INFO"),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "query Me { me { id } }"})
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                    time.sleep(0.1)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert response.json() == {"data": {"me": {"id": "example"}}}
+    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+    requests = [line for line in lines if line["message"] == "request"]
+    assert [(line["operation"], line["status"]) for line in requests] == [("Me", 200)]
+    assert not any(line["logger"] == "uvicorn.access" for line in lines)
 
 
 # --- In process: settings, custom resolvers -----------------------------------------------------
