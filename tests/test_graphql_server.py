@@ -35,12 +35,14 @@ from graphql import (
     get_named_type,
     is_leaf_type,
     parse,
+    validate,
 )
 from starlette.testclient import TestClient
 from websockets.sync.client import connect
 
 from generator.diagnostics import DiagnosticSink
-from generator.pipeline import Job, generate
+from generator.pipeline import Job, generate, read_contract
+from generator.targets.ariadne.examples import MAX_DEPTH, root_examples
 from tests.conftest import SPECS, free_port, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -470,3 +472,67 @@ def test_overridden_object_field_gets_python_arguments(custom_project: Path) -> 
 def test_scaffold_is_not_overwritten_on_regeneration(custom_project: Path) -> None:
     generate_server(SPECS / "chat", custom_project, "chat_custom")
     assert (custom_project / "src" / "chat_custom" / "resolvers.py").read_text(encoding="utf-8") == CUSTOM_RESOLVERS
+
+
+# --- Example synthesis and the depth rule, without a server ------------------------------------
+
+
+def contract_from(sdl: str, tmp_path: Path) -> Any:
+    path = tmp_path / "schema.graphql"
+    path.write_text(sdl, encoding="utf-8")
+    contract = read_contract([path], DiagnosticSink()).graphql
+    assert contract is not None
+    return contract
+
+
+def test_examples_cut_required_cycles_with_empty_lists() -> None:
+    contract = read_contract([SPECS / "bookshop.graphql"], DiagnosticSink()).graphql
+    assert contract is not None
+    book = root_examples(contract)["Query"]["books"][0]
+    assert book["author"]["__typename"] == "Author" and book["author"]["books"] == []
+    assert book["reviews"] == [{"__typename": "Review", "stars": 1, "text": "example"}]
+    assert book["genre"] == "FICTION" and book["inStock"] is True
+
+
+def test_examples_cut_optional_cycles_with_null(tmp_path: Path) -> None:
+    contract = contract_from("type Query { head: Item! } type Item { name: String! next: Item }", tmp_path)
+    assert root_examples(contract)["Query"]["head"] == {"__typename": "Item", "name": "example", "next": None}
+
+
+def test_examples_pick_the_first_member_that_can_be_finished(tmp_path: Path) -> None:
+    sdl = """
+    type Query { first: Node! }
+    interface Node { id: ID! }
+    type Loop implements Node { id: ID! again: Node! }
+    type Leaf implements Node { id: ID! }
+    """
+    first = root_examples(contract_from(sdl, tmp_path))["Query"]["first"]
+    assert first == {"__typename": "Loop", "id": "example", "again": {"__typename": "Leaf", "id": "example"}}
+
+
+def test_examples_stop_at_max_depth(tmp_path: Path) -> None:
+    chain = " ".join(f"type T{index} {{ id: ID! down: T{index + 1} }}" for index in range(MAX_DEPTH + 3))
+    sdl = f"type Query {{ top: T0! }} {chain} type T{MAX_DEPTH + 3} {{ id: ID! }}"
+    value = root_examples(contract_from(sdl, tmp_path))["Query"]["top"]
+    depth = 0
+    while value is not None:
+        value, depth = value["down"], depth + 1
+    assert depth == MAX_DEPTH
+
+
+def test_depth_limit_follows_fragments_without_blowing_up(chat_runtime: Any) -> None:
+    runtime, _ = chat_runtime
+    schema = build_ast_schema(parse((SPECS / "chat" / "schema.graphql").read_text(encoding="utf-8")))
+    fragments = " ".join(
+        f"fragment F{index} on Room {{ a: messages {{ room {{ ...F{index + 1} }} }} "
+        f"b: messages {{ room {{ ...F{index + 1} }} }} }}"
+        for index in range(30)
+    )
+    document = parse(f"{{ rooms {{ ...F0 }} }} {fragments} fragment F30 on Room {{ id }}")
+    started = time.perf_counter()
+    errors = validate(schema, document, [runtime.depth_limit_rule(10)])
+    assert time.perf_counter() - started < 1
+    assert [error.message for error in errors] == ["The query is nested deeper than 10 fields."]
+    shallow = parse("{ rooms { ...F } } fragment F on Room { messages { room { id } } }")
+    assert validate(schema, shallow, [runtime.depth_limit_rule(10)]) == []
+    assert validate(schema, shallow, [runtime.depth_limit_rule(2)]) != []
