@@ -265,7 +265,8 @@ def depth_limit_rule(max_depth: int) -> type[ASTValidationRule]:
     """A validation rule rejecting operations nested deeper than `max_depth` fields.
 
     Fragments are followed (each at most once per depth, so fan-out cannot blow up the check);
-    introspection fields (`__schema`, `__type`) are left to the introspection switch.
+    introspection fields (`__schema`, `__type`) are left to the introspection switch and the
+    cost limit, so tools' standard introspection query passes.
     """
 
     class DepthLimitRule(ValidationRule):
@@ -276,9 +277,8 @@ def depth_limit_rule(max_depth: int) -> type[ASTValidationRule]:
     return DepthLimitRule
 
 
-def _exceeds_depth(
-    root: SelectionSetNode, fragment: Callable[[str], Any], max_depth: int
-) -> bool:
+def _exceeds_depth(root: SelectionSetNode, fragment: Callable[[str], Any], max_depth: int) -> bool:
+    """Walk the selections breadth-agnostically with an explicit stack (no recursion limit to hit)."""
     pending: list[tuple[SelectionSetNode, int]] = [(root, 0)]
     expanded: set[tuple[str, int]] = set()
     while pending:
