@@ -37,8 +37,10 @@ from generator.ir.model import Contract
 from generator.ir.names import PythonIdentifier
 from generator.pipeline import Job, generate, read_contract
 from generator.targets import graphql_client
+from generator.targets.graphql_client.result_models import result_models_view
+from generator.targets.graphql_client.views import client_operation_views
 from generator.targets.options import TargetOptions
-from tests.conftest import SPECS, free_port, project_env, tool
+from tests.conftest import SPECS, free_port, project_env, serve_with_uvicorn, tool
 
 TARGETS = ("graphql-client",)
 PACKAGE = PythonIdentifier("shop")
@@ -660,6 +662,39 @@ def test_subscription_to_a_closed_port_raises_transport_error(chat: ModuleType) 
         list(client.message_posted(room_id="r1"))
 
 
+def test_transport_ws_protocol_answers_pings_and_refuses_stray_messages(projects: dict[str, Generated]) -> None:
+    runtime = projects["chat"].module("_generated.client_runtime")
+    protocol = runtime._TransportWs({"query": "subscription { x }"}, {"token": "t"})
+    assert json.loads(protocol.start()) == {"type": "connection_init", "payload": {"token": "t"}}
+    assert protocol.stop() is None  # nothing subscribed yet, nothing to complete
+    assert [json.loads(reply) for reply in protocol.receive('{"type": "ping"}').replies] == [{"type": "pong"}]
+    with pytest.raises(runtime.GraphQLTransportError):
+        protocol.receive('{"id": "1", "type": "next", "payload": {"data": {}}}')  # before connection_ack
+    subscribe = json.loads(protocol.receive('{"type": "connection_ack"}').replies[0])
+    assert subscribe == {"id": "1", "type": "subscribe", "payload": {"query": "subscription { x }"}}
+    assert protocol.receive('{"id": "1", "type": "next", "payload": {"data": {"x": 1}}}').data == {"x": 1}
+    with pytest.raises(runtime.GraphQLTransportError):
+        protocol.receive("not json")
+    assert json.loads(protocol.stop() or "") == {"id": "1", "type": "complete"}
+    assert protocol.stop() is None
+
+
+def test_default_and_per_call_headers_are_sent(chat: ModuleType) -> None:
+    seen: list[httpx.Headers] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers)
+        return httpx.Response(200, json={"data": {"rooms": []}})
+
+    client = chat.Client(
+        "http://graphql.test/graphql", headers={"Authorization": "Bearer a"}, transport=httpx.MockTransport(handler)
+    )
+    assert client.rooms().rooms == []
+    client.rooms(headers={"Authorization": "Bearer b", "X-Trace": "1"})
+    assert seen[0]["authorization"] == "Bearer a" and "application/json" in seen[0]["accept"]
+    assert seen[1]["authorization"] == "Bearer b" and seen[1]["x-trace"] == "1"
+
+
 # --- hostile names ------------------------------------------------------------------------------------
 
 
@@ -697,3 +732,87 @@ def test_hostile_operations_run(hostile: ModuleType, server: str) -> None:
     assert isinstance(entity, models.Field2JsonThing) and entity.id == "t1" and entity.name == "thing"
     assert isinstance(renamed, models.StrStr) and renamed.class_ == "p1"  # one variant: just the class
     assert closed.close is True
+
+
+# --- against the server the `ariadne` target generates ----------------------------------------------
+
+LIVE_CALLS = {
+    "chat": """{
+        "room_with_messages": {"room_id": "r1", "first": 2, "order": types.Order.OLDEST_FIRST},
+        "rooms": {},
+        "search": {"text": "hello", "limit": 3},
+        "node": {"id": "r1"},
+        "me": {},
+        "post_message": {"input": types.PostMessageInput(room_id="r1", body="hi", urgent=True)},
+        "set_status": {"status": types.UserStatus.AWAY},
+        "delete_message": {"id": "m1"},
+        "message_posted": {"room_id": "r1"},
+    }""",
+    "bookshop": """{
+        "book": {"id": "b1"},
+        "books": {"first": 2, "genre": types.Genre.FICTION},
+        "authors": {},
+        "add_review": {"book_id": "b1", "review": types.ReviewInput(stars=4, text="Good")},
+    }""",
+}
+LIVE_SCRIPT = """
+import asyncio, json, sys
+from {package} import client as api
+
+types = api.types
+url, expected = sys.argv[1], json.loads(sys.argv[2])
+calls = {calls}
+
+
+def check(method, results):
+    wanted = getattr(api.models, expected[method])
+    assert results and all(type(result) is wanted for result in results), (method, results, wanted)
+
+
+with api.Client(url) as client:
+    for method, arguments in calls.items():
+        outcome = getattr(client, method)(**arguments)
+        check(method, list(outcome) if isinstance(outcome, api.Subscription) else [outcome])
+
+
+async def main():
+    async with api.AsyncClient(url) as client:
+        for method, arguments in calls.items():
+            outcome = getattr(client, method)(**arguments)
+            if isinstance(outcome, api.AsyncSubscription):
+                check(method, [event async for event in outcome])
+            else:
+                check(method, [await outcome])
+
+
+asyncio.run(main())
+print(json.dumps(sorted(calls)))
+"""
+
+
+def test_every_operation_against_the_generated_ariadne_server(graphql_project: Path, tmp_path: Path) -> None:
+    """Client and server generated from one contract agree: every result fits its model, both faces.
+
+    Runs in a subprocess: `graphql_project`'s package names (`chat`, `bookshop`) are also used by
+    other tests' projects, which may already be imported into this process.
+    """
+    package = graphql_project.name
+    contract = read_contract(list(CONTRACTS[package](())), DiagnosticSink())
+    assert contract.graphql is not None
+    operations = contract.graphql.operations
+    expected = {
+        view.method: view.result_class
+        for view in client_operation_views(operations, result_models_view(operations).results)
+    }
+    script = LIVE_SCRIPT.format(package=package, calls=LIVE_CALLS[package])
+    with serve_with_uvicorn(graphql_project, f"{package}.app:app", tmp_path / "server.log") as base_url:
+        result = subprocess.run(
+            [sys.executable, "-c", script, f"{base_url}/graphql", json.dumps(expected)],
+            cwd=graphql_project,
+            env=project_env(graphql_project),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr + (tmp_path / "server.log").read_text()
+    assert json.loads(result.stdout) == sorted(expected)
