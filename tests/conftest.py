@@ -70,14 +70,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_with_uvicorn(project: Path, app: str, log_path: Path) -> Iterator[str]:
+def serve_with_uvicorn(project: Path, app: str, log_path: Path, **env: str) -> Iterator[str]:
     """Run `uvicorn APP` for a generated project on 127.0.0.1 (ephemeral port); yield its base URL."""
     port = free_port()
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)],
             cwd=project,
-            env=project_env(project),
+            env=project_env(project, **env),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )

@@ -57,11 +57,15 @@ def introspection_query() -> str:
 
 
 def schema_differences(contract: GraphQLSchema, served: GraphQLSchema) -> list[str]:
-    """Every breaking or dangerous change between the two schemas, in either direction."""
+    """Every breaking or dangerous change between the two schemas, in either direction.
+
+    `contract → served` finds what the service lacks or changed; `served → contract` finds what
+    it serves beyond the contract (clients written against the contract would not know it).
+    """
     found: list[str] = []
-    for label, old, new in (("served lacks", contract, served), ("served adds", served, contract)):
-        found.extend(f"{label}: {change.description}" for change in find_breaking_changes(old, new))
-        found.extend(f"{label} (dangerous): {change.description}" for change in find_dangerous_changes(old, new))
+    for label, old, new in (("contract → served", contract, served), ("served → contract", served, contract)):
+        found.extend(f"breaking ({label}): {change.description}" for change in find_breaking_changes(old, new))
+        found.extend(f"dangerous ({label}): {change.description}" for change in find_dangerous_changes(old, new))
     return found
 
 
