@@ -6,12 +6,14 @@ made here; the template only lays the views out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.escaping import python_literal
 from generator.ir.graphql import GraphQLArgument, GraphQLContract, GraphQLKind, GraphQLNamedType
 from generator.ir.names import ClassName, PythonIdentifier
 from generator.ir.types import ListOf, Nullable, Primitive, Ref, TypeRef
+from generator.targets.graphql_schema.defaults import default_value
 from generator.targets.imports import isort_order, used_names
 from generator.targets.python_types import spell
 
@@ -129,7 +131,8 @@ def types_view(contract: GraphQLContract) -> TypesView:
         )
         for named in contract.of_kind(GraphQLKind.ENUM)
     )
-    inputs = tuple(_input_model(named) for named in contract.of_kind(GraphQLKind.INPUT))
+    by_name = {named.wire_name: named for named in contract.types}
+    inputs = tuple(_input_model(named, by_name) for named in contract.of_kind(GraphQLKind.INPUT))
     objects = tuple(_output_model(named) for named in contract.of_kind(GraphQLKind.OBJECT))
     class_names = {named.wire_name: named.class_name for named in contract.types}
     aliases = tuple(
@@ -158,17 +161,15 @@ def _scalar(named: GraphQLNamedType) -> ScalarView:
     return ScalarView(named.class_name, annotation(named.scalar_type), named.doc, named.specified_by)
 
 
-def _input_model(named: GraphQLNamedType) -> ModelView:
-    fields = tuple(_input_field(argument) for argument in named.input_fields)
+def _input_model(named: GraphQLNamedType, by_name: Mapping[str, GraphQLNamedType]) -> ModelView:
+    fields = tuple(_input_field(argument, by_name) for argument in named.input_fields)
     return ModelView(named.class_name, named.wire_name, named.doc, fields, True, ())
 
 
-def _input_field(argument: GraphQLArgument) -> FieldView:
+def _input_field(argument: GraphQLArgument, by_name: Mapping[str, GraphQLNamedType]) -> FieldView:
     parts = _alias(argument.name, argument.wire_name)
     if argument.has_default:
-        # The SDL default as JSON, validated into the field's type (enums, nested inputs) by pydantic.
-        parts.insert(0, f"default={python_literal(argument.default)}")
-        parts.append("validate_default=True")
+        parts[:0] = default_value(argument.default, argument.type, by_name).field_arguments()
     elif isinstance(argument.type, Nullable):
         parts.insert(0, "default=None")
     if argument.doc:
