@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Iterable
 
@@ -38,3 +39,17 @@ def isort_order(names: Iterable[str]) -> list[str]:
         return 1 if name[:1].isupper() else 2
 
     return sorted(set(names), key=lambda name: (kind(name), name.lower(), name))
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def export_order(names: Iterable[str]) -> list[str]:
+    """`__all__` order as ruff's RUF022 wants it: CONSTANTS, Classes, the rest; natural order in each."""
+
+    def key(name: str) -> tuple[int, list[tuple[int, str]]]:
+        kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+        parts = [(int(part), "") if part.isdigit() else (-1, part) for part in _DIGITS.split(name) if part]
+        return kind, parts
+
+    return sorted(set(names), key=key)

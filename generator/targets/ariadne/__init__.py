@@ -16,7 +16,7 @@ from generator.render import make_environment, render, static_file
 from generator.targets import graphql_schema
 from generator.targets.ariadne.examples import root_examples
 from generator.targets.ariadne.views import ServerView, server_view
-from generator.targets.imports import isort_order
+from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
 
 NAME = "ariadne"
@@ -47,7 +47,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             f"{generated}/resolvers.py",
             "ariadne/resolvers.py.jinja",
             type_imports=server.imported_types(server.resolver_classes),
-            exports=isort_order(["Resolvers", *(view.class_name for view in server.resolver_classes)]),
+            exports=export_order(["Resolvers", *(view.class_name for view in server.resolver_classes)]),
         ),
         file(
             f"{generated}/executable_schema.py",
@@ -60,7 +60,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             "ariadne/mock.py.jinja",
             resolver_imports=isort_order(["Resolvers", *(view.class_name for view in server.roots)]),
             type_imports=server.imported_types(server.roots),
-            exports=isort_order(["example", "mock_resolvers", *(view.mock_class_name for view in server.roots)]),
+            exports=export_order(["example", "mock_resolvers", *(view.mock_class_name for view in server.roots)]),
         ),
         FileSpec(f"{generated}/examples.json", examples),
         file(f"{generated}/application.py", "ariadne/application.py.jinja"),

@@ -13,10 +13,9 @@ from generator.ir.model import Contract
 from generator.plan import FileSpec
 from generator.render import make_environment, render, static_file
 from generator.targets import ariadne, graphql_schema
-from generator.targets.graphql_client.exports import export_order
 from generator.targets.graphql_client.result_models import TYPES_MODULE, result_models_view
 from generator.targets.graphql_client.views import client_operation_views
-from generator.targets.imports import isort_order
+from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
 
 NAME = "graphql-client"

@@ -16,8 +16,7 @@ from generator.ir.graphql import GraphQLOperation, SelectedField, Selection, Sel
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, Nullable, Ref, TypeRef
 from generator.readers.graphql_types import TYPENAME_ATTRIBUTE
-from generator.targets.graphql_client.exports import export_order
-from generator.targets.imports import isort_order, used_names
+from generator.targets.imports import export_order, isort_order, used_names
 from generator.targets.python_types import spell
 
 TYPES_MODULE = "_types"

@@ -14,7 +14,7 @@ from generator.ir.graphql import GraphQLArgument, GraphQLContract, GraphQLKind, 
 from generator.ir.names import ClassName, PythonIdentifier
 from generator.ir.types import ListOf, Nullable, Primitive, Ref, TypeRef
 from generator.targets.graphql_schema.defaults import default_value
-from generator.targets.imports import isort_order, used_names
+from generator.targets.imports import export_order, used_names
 from generator.targets.python_types import spell
 
 TYPENAME_ATTRIBUTE = "typename__"
@@ -111,7 +111,7 @@ class TypesView:
             for group in (self.scalars, self.enums, self.inputs, self.objects, self.aliases)
             for view in group
         ]
-        return isort_order(names)
+        return export_order(names)
 
 
 def annotation(type_ref: TypeRef) -> str:
