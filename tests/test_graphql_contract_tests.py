@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SPECS, generate_project, project_env, serve_with_uvicorn
+from tests.conftest import SPECS, generate_project, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 CONTRACT_TESTS = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/contract"]
@@ -38,6 +38,28 @@ def live_graphql(graphql_project: Path, tmp_path_factory: pytest.TempPathFactory
     log_path = tmp_path_factory.mktemp("uvicorn") / "server.log"
     with serve_with_uvicorn(graphql_project, f"{package_of(graphql_project)}.app:app", log_path) as base_url:
         yield base_url
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["black", "--check", "src", "tests"],
+        ["ruff", "check", "--no-cache", "src", "tests"],
+        ["mypy", "--strict", "--no-incremental", "src", "tests"],
+    ],
+    ids=["black", "ruff", "mypy"],
+)
+def test_whole_project_passes_linters(graphql_project: Path, command: list[str]) -> None:
+    """Server, client, shared types and contract tests together, as `generate` writes them by default."""
+    result = subprocess.run(
+        [tool(command[0]), *command[1:]],
+        cwd=graphql_project,
+        env=project_env(graphql_project),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
 
 
 def test_contract_tests_pass_in_process(graphql_project: Path) -> None:
