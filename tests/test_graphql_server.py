@@ -7,6 +7,7 @@ In-process checks import the generated packages, which get names no other test m
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import subprocess
@@ -42,7 +43,7 @@ from websockets.sync.client import connect
 
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import Job, generate, read_contract
-from generator.targets.ariadne.examples import MAX_DEPTH, root_examples
+from generator.targets.ariadne.examples import object_examples
 from tests.conftest import SPECS, free_port, project_env, serve_with_uvicorn, tool
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -52,6 +53,7 @@ SERVER_SPECS = {
     "bookshop_server": SPECS / "bookshop.graphql",
     "chat_server": SPECS / "chat",
     "hostile_server": FIXTURES / "hostile.graphql",
+    "cycles_server": FIXTURES / "cycles.graphql",
 }
 DEEP_QUERIES = {
     # Eleven fields deep: one past the default limit of 10.
@@ -59,6 +61,7 @@ DEEP_QUERIES = {
     "{ author { name } } } } } } } } } } }",
     "chat_server": "{ rooms { messages { room { messages { room { messages { room { messages { room "
     "{ messages { id } } } } } } } } } } }",
+    "cycles_server": "{ a { b { a { b { a { b { a { b { a { b { name } } } } } } } } } } }",
 }
 
 
@@ -474,7 +477,7 @@ def test_scaffold_is_not_overwritten_on_regeneration(custom_project: Path) -> No
     assert (custom_project / "src" / "chat_custom" / "resolvers.py").read_text(encoding="utf-8") == CUSTOM_RESOLVERS
 
 
-# --- Example synthesis and the depth rule, without a server ------------------------------------
+# --- Examples: one shared instance per object type, cycles included ---------------------------
 
 
 def contract_from(sdl: str, tmp_path: Path) -> Any:
@@ -485,39 +488,121 @@ def contract_from(sdl: str, tmp_path: Path) -> Any:
     return contract
 
 
-def test_examples_cut_required_cycles_with_empty_lists() -> None:
+def test_each_object_type_has_one_example_referring_to_the_others() -> None:
     contract = read_contract([SPECS / "bookshop.graphql"], DiagnosticSink()).graphql
     assert contract is not None
-    book = root_examples(contract)["Query"]["books"][0]
-    assert book["author"]["__typename"] == "Author" and book["author"]["books"] == []
-    assert book["reviews"] == [{"__typename": "Review", "stars": 1, "text": "example"}]
-    assert book["genre"] == "FICTION" and book["inStock"] is True
+    examples = object_examples(contract)
+    assert examples["Query"]["books"] == [{"$example": "Book"}]
+    assert examples["Query"]["book"] == {"$example": "Book"}
+    book = examples["Book"]
+    assert book["author"] == {"$example": "Author"} and book["reviews"] == [{"$example": "Review"}]
+    assert examples["Author"]["books"] == [{"$example": "Book"}]
+    assert book["genre"] == "FICTION" and book["inStock"] is True and book["year"] == 1
 
 
-def test_examples_cut_optional_cycles_with_null(tmp_path: Path) -> None:
-    contract = contract_from("type Query { head: Item! } type Item { name: String! next: Item }", tmp_path)
-    assert root_examples(contract)["Query"]["head"] == {"__typename": "Item", "name": "example", "next": None}
-
-
-def test_examples_pick_the_first_member_that_can_be_finished(tmp_path: Path) -> None:
+def test_interfaces_and_unions_refer_to_their_first_object_type(tmp_path: Path) -> None:
     sdl = """
-    type Query { first: Node! }
+    type Query { node: Node! results: [Result!]! }
     interface Node { id: ID! }
     type Loop implements Node { id: ID! again: Node! }
     type Leaf implements Node { id: ID! }
+    union Result = Leaf | Loop
     """
-    first = root_examples(contract_from(sdl, tmp_path))["Query"]["first"]
-    assert first == {"__typename": "Loop", "id": "example", "again": {"__typename": "Leaf", "id": "example"}}
+    examples = object_examples(contract_from(sdl, tmp_path))
+    assert examples["Query"] == {"node": {"$example": "Loop"}, "results": [{"$example": "Leaf"}]}
+    assert examples["Loop"] == {"id": "example", "again": {"$example": "Loop"}}
 
 
-def test_examples_stop_at_max_depth(tmp_path: Path) -> None:
-    chain = " ".join(f"type T{index} {{ id: ID! down: T{index + 1} }}" for index in range(MAX_DEPTH + 3))
-    sdl = f"type Query {{ top: T0! }} {chain} type T{MAX_DEPTH + 3} {{ id: ID! }}"
-    value = root_examples(contract_from(sdl, tmp_path))["Query"]["top"]
-    depth = 0
-    while value is not None:
-        value, depth = value["down"], depth + 1
-    assert depth == MAX_DEPTH
+def test_interface_nobody_implements_has_no_example(tmp_path: Path) -> None:
+    sdl = "type Query { one: Lonely many: [Lonely!]! id: ID! } interface Lonely { id: ID! }"
+    assert object_examples(contract_from(sdl, tmp_path))["Query"] == {"one": None, "many": [], "id": "example"}
+
+
+@pytest.fixture(scope="module")
+def cycles_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_server(FIXTURES / "cycles.graphql", tmp_path_factory.mktemp("cycles") / "cycles", "cycles_inproc")
+
+
+@pytest.fixture(scope="module")
+def cycles_client(cycles_project: Path) -> TestClient:
+    return TestClient(import_package(cycles_project, "app").app)
+
+
+def test_required_cycle_is_answered_with_data(cycles_client: TestClient) -> None:
+    response = cycles_client.post("/graphql", json={"query": "{ a { b { a { b { name } } } } }"})
+    assert response.json() == {"data": {"a": {"b": {"a": {"b": {"name": "example"}}}}}}
+
+
+def test_cyclic_examples_are_shared_instances(cycles_project: Path) -> None:
+    mock = import_package(cycles_project, "_generated.mock")
+    types = import_package(cycles_project, "_generated.types")
+    a = mock.example("Query", "a", types.A)
+    assert isinstance(a, types.A) and isinstance(a.b, types.B) and a.b.a is a
+    user = mock.example("Query", "user", types.User)
+    assert user.profile.owner is user and user.friends == [user] and user.mentor is user
+    assert mock.example("Mutation", "rename", types.B) is a.b
+
+
+def test_enums_and_datetimes_become_python_values(cycles_project: Path, cycles_client: TestClient) -> None:
+    mock = import_package(cycles_project, "_generated.mock")
+    types = import_package(cycles_project, "_generated.types")
+    user = mock.example("Query", "user", types.User)
+    assert user.status is types.Status.ACTIVE and user.profile.tags == [types.Status.ACTIVE]
+    assert user.joined_at == datetime.datetime(2024, 1, 31, 12, tzinfo=datetime.timezone.utc)
+    assert user.profile.seen_at == [user.joined_at]
+    query = "{ user { status joinedAt profile { tags seenAt owner { id } } } }"
+    assert cycles_client.post("/graphql", json={"query": query}).json() == {
+        "data": {
+            "user": {
+                "status": "ACTIVE",
+                "joinedAt": "2024-01-31T12:00:00+00:00",
+                "profile": {"tags": ["ACTIVE"], "seenAt": ["2024-01-31T12:00:00+00:00"], "owner": {"id": "example"}},
+            }
+        }
+    }
+
+
+def test_interfaces_and_unions_are_answered_with_their_first_object_type(cycles_client: TestClient) -> None:
+    query = """{
+      node(id: "1") { __typename id ... on User { friends { mentor { id } } } }
+      search(text: "x") { __typename ... on Post { author { status } postedAt } }
+    }"""
+    assert cycles_client.post("/graphql", json={"query": query}).json() == {
+        "data": {
+            "node": {"__typename": "User", "id": "example", "friends": [{"mentor": {"id": "example"}}]},
+            "search": [{"__typename": "Post", "author": {"status": "ACTIVE"}, "postedAt": "2024-01-31T12:00:00+00:00"}],
+        }
+    }
+
+
+class RecordingExamples(dict[str, Any]):
+    """Examples that note which types' examples are read."""
+
+    def __init__(self, examples: dict[str, Any]) -> None:
+        super().__init__(examples)
+        self.read: set[str] = set()
+
+    def __getitem__(self, type_name: str) -> Any:
+        self.read.add(type_name)
+        return super().__getitem__(type_name)
+
+
+def test_examples_are_read_on_first_use_and_only_for_the_types_reached(cycles_project: Path) -> None:
+    runtime = import_package(cycles_project, "_generated.server_runtime")
+    types = import_package(cycles_project, "_generated.types")
+    examples_file = cycles_project / "src" / "cycles_inproc" / "_generated" / "examples.json"
+    examples = RecordingExamples(json.loads(examples_file.read_text(encoding="utf-8")))
+    loads: list[str] = []
+
+    def load() -> RecordingExamples:
+        loads.append("examples.json")
+        return examples
+
+    graph = runtime.ExampleGraph(load, types)
+    assert loads == []
+    a = graph.instance("A")
+    assert graph.instance("B") is a.b and a.b.a is a
+    assert loads == ["examples.json"] and examples.read == {"A", "B"}
 
 
 def test_depth_limit_follows_fragments_without_blowing_up(chat_runtime: Any) -> None:

@@ -14,7 +14,7 @@ from generator.ir.model import Contract
 from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render, static_file
 from generator.targets import graphql_schema
-from generator.targets.ariadne.examples import root_examples
+from generator.targets.ariadne.examples import object_examples
 from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
@@ -39,7 +39,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     def file(path: str, template: str, **context: object) -> FileSpec:
         return FileSpec(path, render(environment, template, {**base, "server": server, **context}))
 
-    examples = json.dumps(root_examples(graphql), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    examples = json.dumps(object_examples(graphql), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return [
         *graphql_schema.plan(contract, options),
         FileSpec(f"{generated}/server_runtime.py", static_file("ariadne/static/server_runtime.py")),

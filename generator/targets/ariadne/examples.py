@@ -1,19 +1,25 @@
-"""Example answers for every root field, computed from the schema so a fresh project serves data.
+"""Example data for every object type, computed from the schema so a fresh project serves data.
 
-The mock resolvers parse these JSON values into the `types.py` models at run time; here they are
-only built, in wire form (GraphQL field names, `__typename` on every object), deterministically.
-Recursion is bounded: a type already on the path, or any composite past `MAX_DEPTH`, is cut
-with `null` where the schema allows it and with an empty list where a list allows that.
+There is one example per object type (root types included), in wire form: GraphQL field names,
+scalars and enums as their JSON values. A field of an object, interface or union type does not
+contain an example of that type but refers to it, `{"$example": "User"}`, and the mock builds
+one shared instance per type from these at run time (`server_runtime.ExampleGraph`). Trees
+could not do this: a cycle of required fields (GitHub's `User.contributionsCollection:
+ContributionsCollection!` whose `user: User!`) has no finite tree, but it is a finite graph.
+
+Lists hold one item, nullable fields get a value too, and an interface or union refers to its
+first possible object type. Only a composite type with no object type behind it (an interface
+nobody implements) has no example: `null`, or an empty list where a list allows that.
 """
 
 from __future__ import annotations
 
-from generator.ir.graphql import GraphQLContract, GraphQLKind, GraphQLNamedType, RootKind
+from generator.ir.graphql import GraphQLContract, GraphQLKind, GraphQLNamedType
 from generator.ir.model import JsonValue
-from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, TypeRef
 
-MAX_DEPTH = 6
-"""How many objects deep an example goes before optional parts are left out."""
+REFERENCE_KEY = "$example"
+"""`{"$example": "User"}` stands for the example of the object type `User`."""
 
 _PRIMITIVE_EXAMPLES: dict[PrimitiveKind, JsonValue] = {
     PrimitiveKind.STRING: "example",
@@ -27,86 +33,41 @@ _PRIMITIVE_EXAMPLES: dict[PrimitiveKind, JsonValue] = {
     PrimitiveKind.BINARY: "example",
     PrimitiveKind.ANY: "example",
 }
-_COMPOSITE = (GraphQLKind.OBJECT, GraphQLKind.INTERFACE, GraphQLKind.UNION)
 
 
-def root_examples(contract: GraphQLContract) -> dict[str, dict[str, JsonValue]]:
-    """`{root type: {field: example}}` for every field of the query, mutation and subscription types."""
-    synthesizer = _Synthesizer(contract)
-    examples: dict[str, dict[str, JsonValue]] = {}
-    for kind in RootKind:
-        root = contract.root(kind)
-        if root is not None:
-            examples[root.wire_name] = {
-                field.wire_name: synthesizer.value(field.type, (root.wire_name,)) for field in root.fields
-            }
-    return examples
+def object_examples(contract: GraphQLContract) -> dict[str, dict[str, JsonValue]]:
+    """`{object type: {field: example}}` for every object type; root fields are the root types' fields."""
+    types = {named.wire_name: named for named in contract.types}
+    return {
+        named.wire_name: {field.wire_name: _value(field.type, types) for field in named.fields}
+        for named in contract.of_kind(GraphQLKind.OBJECT)
+    }
 
 
-class _Synthesizer:
-    def __init__(self, contract: GraphQLContract) -> None:
-        self.types = {named.wire_name: named for named in contract.types}
-        self._finishable_cache: dict[tuple[str, tuple[str, ...]], bool] = {}
+def reference(object_name: str) -> dict[str, JsonValue]:
+    return {REFERENCE_KEY: object_name}
 
-    def value(self, type_ref: TypeRef, path: tuple[str, ...]) -> JsonValue:
-        """An example of `type_ref`; `path` holds the composite types being built around it."""
-        if isinstance(type_ref, Nullable):
-            return None if self._must_cut(type_ref.inner, path) else self.value(type_ref.inner, path)
-        if isinstance(type_ref, ListOf):
-            return [] if self._must_cut(type_ref.item, path) else [self.value(type_ref.item, path)]
-        if isinstance(type_ref, MapOf):
-            return {}
-        if isinstance(type_ref, Primitive):
-            return _PRIMITIVE_EXAMPLES[type_ref.kind]
-        return self._named(self.types[type_ref.source], path)
 
-    def _must_cut(self, type_ref: TypeRef, path: tuple[str, ...]) -> bool:
-        """True when an optional value of this type would loop or go deeper than `MAX_DEPTH`."""
-        named = self._composite(type_ref)
-        if named is None:
-            return False
-        return len(path) > MAX_DEPTH or self._concrete(named, path) is None
+def _value(type_ref: TypeRef, types: dict[str, GraphQLNamedType]) -> JsonValue:
+    if isinstance(type_ref, Nullable):
+        return _value(type_ref.inner, types)
+    if isinstance(type_ref, ListOf):
+        item = _value(type_ref.item, types)
+        return [] if item is None else [item]
+    if isinstance(type_ref, MapOf):
+        return {}
+    if isinstance(type_ref, Primitive):
+        return _PRIMITIVE_EXAMPLES[type_ref.kind]
+    return _named(types[type_ref.source])
 
-    def _composite(self, type_ref: TypeRef) -> GraphQLNamedType | None:
-        """The object, interface or union directly under null and list wrappers, if any."""
-        while isinstance(type_ref, (Nullable, ListOf)):
-            type_ref = type_ref.inner if isinstance(type_ref, Nullable) else type_ref.item
-        if isinstance(type_ref, Ref) and self.types[type_ref.source].kind in _COMPOSITE:
-            return self.types[type_ref.source]
-        return None
 
-    def _concrete(self, named: GraphQLNamedType, path: tuple[str, ...]) -> GraphQLNamedType | None:
-        """The object type an example of `named` is built from: the first one that can be finished."""
-        candidates = named.possible_types if named.kind is not GraphQLKind.OBJECT else (named.wire_name,)
-        return next((self.types[name] for name in candidates if self._finishable(name, path)), None)
-
-    def _finishable(self, object_name: str, path: tuple[str, ...]) -> bool:
-        """Whether an object can be built here: its required (non-null, non-list) fields do not loop.
-
-        Optional parts can always be cut, so only required composite fields are followed.
-        """
-        key = (object_name, path)
-        if key not in self._finishable_cache:
-            self._finishable_cache[key] = object_name not in path and all(
-                self._concrete(self.types[field.type.source], (*path, object_name)) is not None
-                for field in self.types[object_name].fields
-                if isinstance(field.type, Ref) and self.types[field.type.source].kind in _COMPOSITE
-            )
-        return self._finishable_cache[key]
-
-    def _named(self, named: GraphQLNamedType, path: tuple[str, ...]) -> JsonValue:
-        if named.kind is GraphQLKind.SCALAR:
-            scalar_type = named.scalar_type
-            kind = scalar_type.kind if isinstance(scalar_type, Primitive) else PrimitiveKind.ANY
-            return _PRIMITIVE_EXAMPLES[kind]
-        if named.kind is GraphQLKind.ENUM:
-            return named.enum_values[0].wire_name if named.enum_values else None
-        concrete = self._concrete(named, path)
-        if concrete is None:
-            # A cycle of non-null, non-list fields has no finite value at all; the mock reports it.
-            return None
-        inner_path = (*path, concrete.wire_name)
-        example: dict[str, JsonValue] = {"__typename": concrete.wire_name}
-        for field in concrete.fields:
-            example[field.wire_name] = self.value(field.type, inner_path)
-        return example
+def _named(named: GraphQLNamedType) -> JsonValue:
+    if named.kind is GraphQLKind.SCALAR:
+        scalar_type = named.scalar_type
+        return _PRIMITIVE_EXAMPLES[scalar_type.kind if isinstance(scalar_type, Primitive) else PrimitiveKind.ANY]
+    if named.kind is GraphQLKind.ENUM:
+        return named.enum_values[0].wire_name if named.enum_values else None
+    if named.kind is GraphQLKind.OBJECT:
+        return reference(named.wire_name)
+    # An interface or union: its first object type (possible types are in schema order).
+    return reference(named.possible_types[0]) if named.possible_types else None

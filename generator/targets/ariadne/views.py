@@ -22,7 +22,8 @@ from generator.targets.graphql_schema.views import annotation
 from generator.targets.imports import isort_order, used_names
 
 MODULE_NAMES = (
-    # What the generated resolver, mock and user modules import or define at module level.
+    # What the generated resolver, mock and user modules import or define at module level (and
+    # what earlier versions did: `TypeAdapter`, `json`, `resources`, kept so names stay stable).
     "Any",
     "AsyncIterator",
     "Info",
@@ -30,9 +31,11 @@ MODULE_NAMES = (
     "TypeAdapter",
     "abc",
     "dataclasses",
+    "example_graph",
     "generated",
     "json",
     "resources",
+    "types",
 )
 TEXT_SCALARS = {
     # Custom scalars whose values are parsed from, and serialized to, ISO 8601 / RFC 4122 text.

@@ -17,6 +17,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from types import ModuleType
 from typing import Any, Literal, TypeAlias
 
 from ariadne import EnumType, InputType, InterfaceType, ObjectType, ScalarType, SubscriptionType, UnionType
@@ -39,7 +41,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.validation import ASTValidationRule
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -256,6 +258,154 @@ def scalar_type(name: str, kind: ScalarKind) -> ScalarType:
         return str(value)
 
     return ScalarType(name, serializer=serialize, value_parser=parse_value, literal_parser=parse_literal)
+
+
+# --- Examples: the mock's data as one shared object graph ------------------------------------
+
+EXAMPLE_REFERENCE = "$example"
+"""`{"$example": "User"}` in an example stands for the example of the object type `User`."""
+
+Examples: TypeAlias = Mapping[str, Mapping[str, Any]]
+"""One example per object type, `{type name: {field name: value}}`, in GraphQL's JSON form."""
+
+
+def output_models(types_module: ModuleType) -> dict[str, type[BaseModel]]:
+    """The output models a generated `types` module exports, by GraphQL type name (`__typename`)."""
+    models: dict[str, type[BaseModel]] = {}
+    for name in getattr(types_module, "__all__", ()):
+        candidate = getattr(types_module, name)
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            typename = candidate.model_fields.get("typename__")
+            if typename is not None and isinstance(typename.default, str):
+                models[typename.default] = candidate
+    return models
+
+
+def example_graph(package: str, types_module: ModuleType) -> ExampleGraph:
+    """The examples of `package`'s `examples.json` as models of `types_module` (both read on first use)."""
+
+    def load() -> Examples:
+        text = resources.files(package).joinpath("examples.json").read_text(encoding="utf-8")
+        examples: Examples = json.loads(text)
+        return examples
+
+    return ExampleGraph(load, types_module)
+
+
+class ExampleGraph:
+    """The examples as Python objects: one shared instance per object type, built on first use.
+
+    An object's fields that hold objects refer to other types' examples rather than contain
+    them, so a cycle of required fields (`User.contributionsCollection.user: User!`) becomes a
+    cycle of instances; GraphQL execution follows it only as deep as a (depth-limited) query
+    asks. Instances are created without validating their object fields (`model_construct`);
+    scalar and enum values are validated into their Python types (enum members, datetimes).
+    An instance is built with everything it refers to, once; the instances are shared, so
+    copy one (`model_copy(update=...)`) before changing it. (`model_dump` of an instance on a
+    cycle fails on the circular reference; GraphQL serializes only what a query selects.)
+    """
+
+    def __init__(self, load_examples: Callable[[], Examples], types_module: ModuleType) -> None:
+        self._load_examples = load_examples
+        self._types_module = types_module
+        self._examples: Examples | None = None
+        self._models: dict[str, type[BaseModel]] | None = None
+        self._instances: dict[str, BaseModel] = {}
+        self._adapters: dict[Any, TypeAdapter[Any]] = {}
+
+    def field(self, type_name: str, field_name: str, annotation: Any) -> Any:
+        """The example value of `type_name.field_name` (a root field), as its Python type `annotation`."""
+        value = self.examples[type_name][field_name]
+        if _holds_reference(value):
+            return _resolve(value, self.instance)
+        return self._python_value(value, annotation)
+
+    def instance(self, type_name: str) -> BaseModel:
+        """The shared example of the object type `type_name`, built (with what it refers to) on first use."""
+        existing = self._instances.get(type_name)
+        if existing is not None:
+            return existing
+        created: dict[str, BaseModel] = {}
+        links: list[tuple[BaseModel, str, Any]] = []
+        pending = [type_name]
+        # An explicit stack, not recursion: a chain of references may pass through hundreds of types.
+        while pending:
+            name = pending.pop()
+            if name in created or name in self._instances:
+                continue
+            created[name], object_fields = self._construct(name)
+            for attribute, value in object_fields.items():
+                links.append((created[name], attribute, value))
+                pending.extend(_referenced_types(value))
+        built = {**self._instances, **created}
+        for owner, attribute, value in links:
+            owner.__dict__[attribute] = _resolve(value, built.__getitem__)
+        self._instances.update(created)
+        return created[type_name]
+
+    @property
+    def examples(self) -> Examples:
+        """The examples in their JSON form, loaded on first use."""
+        if self._examples is None:
+            self._examples = self._load_examples()
+        return self._examples
+
+    @property
+    def models(self) -> Mapping[str, type[BaseModel]]:
+        """The output models by GraphQL type name, collected on first use."""
+        if self._models is None:
+            self._models = output_models(self._types_module)
+        return self._models
+
+    def _construct(self, type_name: str) -> tuple[BaseModel, dict[str, Any]]:
+        """An instance with its scalar and enum fields set, and the values of its object fields."""
+        model = self.models[type_name]
+        fields = model.model_fields
+        attributes = {(field.alias or name): name for name, field in fields.items()}
+        values: dict[str, Any] = {}
+        object_fields: dict[str, Any] = {}
+        for wire_name, value in self.examples[type_name].items():
+            attribute = attributes[wire_name]
+            if _holds_reference(value):
+                object_fields[attribute] = value
+            else:
+                values[attribute] = self._python_value(value, fields[attribute].annotation)
+        instance = model.model_construct(set(fields))
+        # Set by attribute (model_construct's keywords also match aliases), in the fields' order;
+        # object fields are set once every instance they refer to exists.
+        defaults = dict(instance.__dict__)
+        instance.__dict__.clear()
+        instance.__dict__.update({name: values.get(name, defaults.get(name)) for name in fields})
+        return instance, object_fields
+
+    def _python_value(self, value: Any, annotation: Any) -> Any:
+        """A scalar or enum example (or lists of them) validated into `annotation`."""
+        if value is None or value == []:
+            return value
+        if annotation not in self._adapters:
+            self._adapters[annotation] = TypeAdapter(annotation)
+        return self._adapters[annotation].validate_python(value)
+
+
+def _holds_reference(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_reference(item) for item in value)
+    return isinstance(value, dict) and EXAMPLE_REFERENCE in value
+
+
+def _referenced_types(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [name for item in value for name in _referenced_types(item)]
+    return [value[EXAMPLE_REFERENCE]] if isinstance(value, dict) and EXAMPLE_REFERENCE in value else []
+
+
+def _resolve(value: Any, instance: Callable[[str], BaseModel]) -> Any:
+    """`value` with each reference replaced by the instance it names."""
+    if isinstance(value, list):
+        return [_resolve(item, instance) for item in value]
+    if isinstance(value, dict) and EXAMPLE_REFERENCE in value:
+        return instance(value[EXAMPLE_REFERENCE])
+    return value
 
 
 # --- Query limits ----------------------------------------------------------------------------
