@@ -27,6 +27,8 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     NameNode,
+    OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     TypeInfo,
     TypeInfoVisitor,
@@ -121,6 +123,23 @@ def conformance_errors(
     if not problems and json.loads(json.dumps(result.data)) != data:
         problems.append("the data has fields the query did not select, or values of another JSON type")
     return problems
+
+
+def as_subscription(document: DocumentNode) -> str:
+    """hypothesis-graphql writes queries; the same selection over the subscription root is one."""
+    operations = [
+        OperationDefinitionNode(
+            operation=OperationType.SUBSCRIPTION,
+            name=node.name,
+            variable_definitions=node.variable_definitions,
+            directives=node.directives,
+            selection_set=node.selection_set,
+        )
+        if isinstance(node, OperationDefinitionNode)
+        else node
+        for node in document.definitions
+    ]
+    return print_ast(DocumentNode(definitions=tuple(operations)))
 
 
 def over_deep_query(schema: GraphQLSchema, depth: int = 64) -> str | None:
