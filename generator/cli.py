@@ -36,8 +36,8 @@ ContractArg = Annotated[
     list[Path],
     typer.Argument(
         metavar="CONTRACT",
-        help="Contract: an OpenAPI .yaml/.yml/.json file, or GraphQL .graphql files or directories "
-        "(schema files and operation documents together).",
+        help="Contract: an OpenAPI .yaml/.yml/.json file; GraphQL .graphql files or directories "
+        "(schema files and operation documents together); or .proto files or proto root directories.",
         show_default=False,
     ),
 ]
@@ -64,6 +64,15 @@ LenientOption = Annotated[
     typer.Option(
         "--lenient",
         help="Accept known defects of published contracts with a warning (GraphQL: a field defined twice).",
+    ),
+]
+ProtoPathOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--proto-path",
+        "-I",
+        metavar="DIR",
+        help="Proto import root (repeatable, like protoc's -I). Default: each contract file's directory.",
     ),
 ]
 DepthOption = Annotated[
@@ -126,11 +135,13 @@ def generate_command(
     strict: StrictOption = False,
     lenient: LenientOption = False,
     selection_depth: DepthOption = DEFAULT_SELECTION_DEPTH,
+    proto_path: ProtoPathOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Generate an installable project from CONTRACT into DIR; files you own are never overwritten."""
     sink = DiagnosticSink(strict=strict)
-    job = Job(tuple(contracts), out, tuple(target or ()), package, ReadOptions(lenient, selection_depth))
+    read = ReadOptions(lenient, selection_depth, tuple(proto_path or ()))
+    job = Job(tuple(contracts), out, tuple(target or ()), package, read)
     try:
         report = generate(job, sink, force=force)
     except Exception as error:  # the CLI is the one place that turns errors into exit codes
@@ -155,11 +166,13 @@ def check_command(
     package: PackageOption = None,
     lenient: LenientOption = False,
     selection_depth: DepthOption = DEFAULT_SELECTION_DEPTH,
+    proto_path: ProtoPathOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Exit 1 if DIR is not what `generate` would write now (stale, missing, extra or edited files)."""
     sink = DiagnosticSink()
-    job = Job(tuple(contracts), out, tuple(target or ()), package, ReadOptions(lenient, selection_depth))
+    read = ReadOptions(lenient, selection_depth, tuple(proto_path or ()))
+    job = Job(tuple(contracts), out, tuple(target or ()), package, read)
     try:
         report = check_job(job, sink)
     except Exception as error:
@@ -183,12 +196,13 @@ def validate_command(
     contracts: ContractArg,
     strict: StrictOption = False,
     lenient: LenientOption = False,
+    proto_path: ProtoPathOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Validate a contract and print its problems with file and location."""
     sink = DiagnosticSink(strict=strict)
     try:
-        contract = read_contract(contracts, sink, ReadOptions(lenient=lenient))
+        contract = read_contract(contracts, sink, ReadOptions(lenient=lenient, proto_paths=tuple(proto_path or ())))
     except Exception as error:
         _fail(sink, error, debug)
     _print_diagnostics(sink)
@@ -201,6 +215,9 @@ def _size(contract: Contract) -> str:
         roots = [contract.graphql.root(kind) for kind in RootKind]
         fields = sum(len(root.fields) for root in roots if root is not None)
         return f"{len(contract.graphql.types)} types, {fields} root fields"
+    if contract.proto is not None:
+        methods = sum(len(service.methods) for service in contract.proto.services)
+        return f"{len(contract.proto.services)} services, {methods} methods, {len(contract.proto.messages)} messages"
     return f"{sum(len(service.operations) for service in contract.services)} operations"
 
 

@@ -20,6 +20,9 @@ import black.parsing
 from generator.plan import FileSpec
 
 _MODE = black.Mode(line_length=100, target_versions={black.mode.TargetVersion.PY310})
+_STUB_MODE = black.Mode(line_length=100, target_versions={black.mode.TargetVersion.PY310}, is_pyi=True)
+_STUB_MARK = "\0pyi\0"
+"""Prefixed to a stub's source on its way to a worker: stubs format under black's `.pyi` rules."""
 _CHUNK_BOUNDARY = re.compile(r"\n\n\n(?=(?:class |def |async def |@)\S)")
 """Two blank lines before a top-level class or function (what templates emit, and black keeps)."""
 _CHUNK_CHARS = 40_000
@@ -34,6 +37,8 @@ class FormattingError(Exception):
 @lru_cache(maxsize=1024)
 def _black(source: str) -> str:
     """Identical sources (static runtime files, re-runs in one process) format once."""
+    if source.startswith(_STUB_MARK):
+        return black.format_str(source.removeprefix(_STUB_MARK), mode=_STUB_MODE)
     return black.format_str(source, mode=_MODE)
 
 
@@ -58,11 +63,11 @@ def join_top_level(pieces: list[str]) -> str:
 
 
 def format_python(files: list[FileSpec]) -> list[FileSpec]:
-    """Every `.py` file through black; raises `FormattingError` naming a file that does not parse."""
+    """Every `.py` (and `.pyi`) file through black; `FormattingError` names a file that does not parse."""
     jobs: list[tuple[int, list[str]]] = [
-        (index, split_top_level(spec.content))
+        (index, split_top_level(spec.content) if spec.path.endswith(".py") else [_STUB_MARK + spec.content])
         for index, spec in enumerate(files)
-        if spec.path.endswith(".py") and spec.content.strip()
+        if spec.path.endswith((".py", ".pyi")) and spec.content.strip()
     ]
     pieces = [piece for _, file_pieces in jobs for piece in file_pieces]
     results = _format_all(pieces)

@@ -17,6 +17,7 @@ from generator.readers.graphql import read_graphql
 from generator.readers.graphql_documents import GRAPHQL_SUFFIXES
 from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
 from generator.readers.openapi import read_openapi
+from generator.readers.proto import read_proto
 from generator.targets import project
 from generator.targets.options import TargetOptions
 from generator.targets.registry import ALL_TARGETS, default_targets, find_target, target_for, target_names
@@ -32,6 +33,8 @@ class ReadOptions:
     lenient: bool = False
     selection_depth: int = DEFAULT_SELECTION_DEPTH
     """GraphQL: how deep the made-up client operations select when no operation documents are given."""
+    proto_paths: tuple[Path, ...] = ()
+    """Proto: import roots, like protoc's `-I` (default: each contract file's directory)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
         sink.raise_if_errors()
     protocols = {protocol_of(path) for path in paths}
     for path in paths:
-        if not path.is_file() and not (path.is_dir() and protocol_of(path) == "graphql"):
+        if not path.is_file() and not (path.is_dir() and protocol_of(path) in ("graphql", "proto")):
             sink.error("cli.missing-file", "contract file not found", Location(str(path)))
     sink.raise_if_errors()
     if protocols == {"graphql"}:
@@ -76,12 +79,17 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
         sink.raise_if_errors()
         assert graphql_contract is not None
         return graphql_contract
+    if protocols == {"proto"}:
+        proto_contract = read_proto(paths, sink, options.proto_paths)
+        sink.raise_if_errors()
+        assert proto_contract is not None
+        return proto_contract
     if protocols != {"openapi"}:
         protocol = ", ".join(sorted(protocols))
         sink.error(
             "cli.unsupported-protocol",
             f"contracts of kind {protocol} are not supported yet "
-            "(OpenAPI .yaml/.yml/.json and GraphQL .graphql/.graphqls/.gql are)",
+            "(OpenAPI .yaml/.yml/.json, GraphQL .graphql/.graphqls/.gql and .proto are; one kind per run)",
             Location(str(paths[0])),
         )
         sink.raise_if_errors()

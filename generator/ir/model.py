@@ -17,6 +17,7 @@ from generator.ir.types import TypeRef
 
 if TYPE_CHECKING:
     from generator.ir.graphql import GraphQLContract
+    from generator.ir.proto import ProtoContract
 
 JsonValue = Any
 """A value parsed from JSON/YAML (dict, list, str, int, float, bool, None)."""
@@ -231,6 +232,8 @@ class Contract:
     webhooks: tuple[Webhook, ...] = ()
     graphql: GraphQLContract | None = None
     """The schema and client operations of a GraphQL contract (None for other protocols)."""
+    proto: ProtoContract | None = None
+    """The files, messages, enums and services of a .proto contract (None for other protocols)."""
 
     def scheme(self, key: str) -> SecurityScheme:
         for candidate in self.security_schemes:

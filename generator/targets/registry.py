@@ -14,7 +14,11 @@ from generator.targets import (
     fastapi,
     graphql_client,
     graphql_contract_tests,
+    grpc_client,
+    grpc_contract_tests,
+    grpc_server,
     httpx_client,
+    proto_python,
 )
 from generator.targets.options import TargetOptions
 
@@ -72,6 +76,28 @@ BUILTIN_TARGETS: tuple[Target, ...] = (
         requires=(ariadne.NAME,),
     ),
     Target(graphql_client.NAME, "graphql", graphql_client.plan, graphql_client.DEPENDENCIES),
+    Target(
+        grpc_server.NAME,
+        "proto",
+        grpc_server.plan,
+        grpc_server.DEPENDENCIES,
+        contract_dependencies=proto_python.dependencies,
+    ),
+    Target(
+        grpc_contract_tests.NAME,
+        "proto",
+        grpc_contract_tests.plan,
+        (),
+        grpc_contract_tests.TEST_DEPENDENCIES,
+        requires=(grpc_server.NAME,),
+    ),
+    Target(
+        grpc_client.NAME,
+        "proto",
+        grpc_client.plan,
+        grpc_client.DEPENDENCIES,
+        contract_dependencies=proto_python.dependencies,
+    ),
 )
 
 
