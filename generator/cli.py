@@ -216,8 +216,11 @@ def _size(contract: Contract) -> str:
         fields = sum(len(root.fields) for root in roots if root is not None)
         return f"{len(contract.graphql.types)} types, {fields} root fields"
     if contract.proto is not None:
-        methods = sum(len(service.methods) for service in contract.proto.services)
-        return f"{len(contract.proto.services)} services, {methods} methods, {len(contract.proto.messages)} messages"
+        proto = contract.proto
+        methods = sum(len(service.methods) for service in proto.services)
+        own = {file.name for file in proto.generated_files}
+        messages = sum(1 for message in proto.messages if message.file in own)
+        return f"{len(proto.services)} services, {methods} methods, {messages} messages"
     return f"{sum(len(service.operations) for service in contract.services)} operations"
 
 
