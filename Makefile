@@ -33,7 +33,7 @@ lint: install
 examples: install
 	@for name in $(DEMO_SPECS); do \
 		spec=specs/$$name; \
-		for suffix in .yaml .graphql; do [ -f specs/$$name$$suffix ] && spec=specs/$$name$$suffix; done; \
+		for suffix in .yaml .graphql .proto; do [ -f specs/$$name$$suffix ] && spec=specs/$$name$$suffix; done; \
 		$(BIN)/contractgen generate $$spec --out examples/$$name --package $$name || exit 1; \
 	done
 

@@ -50,16 +50,18 @@ def step(title: str, command: list[str], cwd: Path) -> bool:
 
 
 def spec_path(name: str) -> Path:
-    """specs/NAME.yaml, specs/NAME.graphql, or the directory specs/NAME (a multi-file contract)."""
-    for candidate in (Path("specs") / f"{name}.yaml", Path("specs") / f"{name}.graphql"):
+    """specs/NAME.yaml, .graphql or .proto, or the directory specs/NAME (a multi-file contract)."""
+    for candidate in (Path("specs") / f"{name}{suffix}" for suffix in (".yaml", ".graphql", ".proto")):
         if (ROOT / candidate).is_file():
             return candidate
     return Path("specs") / name
 
 
 def count_operations(spec: Path) -> int:
-    """REST operations, or GraphQL root fields."""
+    """REST operations, GraphQL root fields or gRPC methods."""
     contract = read_contract((spec,), DiagnosticSink())
+    if contract.proto is not None:
+        return sum(len(service.methods) for service in contract.proto.services)
     if contract.graphql is not None:
         roots = (contract.graphql.root(kind) for kind in RootKind)
         return sum(len(root.fields) for root in roots if root is not None)
