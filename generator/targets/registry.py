@@ -81,7 +81,7 @@ BUILTIN_TARGETS: tuple[Target, ...] = (
         "proto",
         grpc_server.plan,
         grpc_server.DEPENDENCIES,
-        contract_dependencies=proto_python.dependencies,
+        contract_dependencies=grpc_server.dependencies,
     ),
     Target(
         grpc_contract_tests.NAME,
