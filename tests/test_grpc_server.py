@@ -74,6 +74,30 @@ class InventoryService(MockInventoryServicer):
 def build_services() -> Services:
     return Services(inventory=InventoryService())
 '''
+CUSTOM_SYNC_SERVICE = '''"""The same on grpc's thread-pool server: `build_services()` returns `SyncServices`."""
+
+from __future__ import annotations
+
+import grpc
+
+from ._generated.proto import inventory_pb2
+from ._generated.server import SyncServices
+from ._generated.sync_mock import MockInventorySyncServicer
+
+
+class InventoryService(MockInventorySyncServicer):
+    def get_item(
+        self, request: inventory_pb2.GetItemRequest, context: grpc.ServicerContext
+    ) -> inventory_pb2.Item:
+        if request.sku == "missing":
+            context.abort(grpc.StatusCode.NOT_FOUND, f"no item {request.sku}")
+        return inventory_pb2.Item(sku=request.sku, name="from the user's servicer")
+
+
+def build_services() -> SyncServices:
+    return SyncServices(inventory=InventoryService())
+'''
+CUSTOM_SERVICES = {"aio": CUSTOM_SERVICE, "sync": CUSTOM_SYNC_SERVICE}
 
 
 def generate_server(spec: Path, out_dir: Path, package: str) -> Path:
@@ -129,11 +153,30 @@ def store_project(projects: Callable[[str], Path]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def custom_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """inventory.proto with the user's `service.py` replaced by one overriding `get_item`."""
-    project = generate_server(SPECS / "inventory.proto", tmp_path_factory.mktemp("custom") / "custom", "custom_server")
-    (project / "src" / "custom_server" / "service.py").write_text(CUSTOM_SERVICE, encoding="utf-8")
+def custom_projects(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """inventory.proto with the user's `service.py` replaced by one overriding `get_item`, per flavour."""
+    generated: dict[str, Path] = {}
+
+    def project(flavour: str) -> Path:
+        if flavour not in generated:
+            package = f"custom_{flavour}_server"
+            out_dir = tmp_path_factory.mktemp(package) / package
+            generated[flavour] = generate_server(SPECS / "inventory.proto", out_dir, package)
+            (out_dir / "src" / package / "service.py").write_text(CUSTOM_SERVICES[flavour], encoding="utf-8")
+        return generated[flavour]
+
     return project
+
+
+@pytest.fixture(params=sorted(CUSTOM_SERVICES))
+def custom_project(request: pytest.FixtureRequest, custom_projects: Callable[[str], Path]) -> Path:
+    """A user's implementation on grpc.aio (`Services`) or on the thread-pool server (`SyncServices`)."""
+    return custom_projects(str(request.param))
+
+
+@pytest.fixture
+def aio_custom_project(custom_projects: Callable[[str], Path]) -> Path:
+    return custom_projects("aio")
 
 
 # --- The contract, seen from a client that never imports the generated code ----------------------
@@ -412,10 +455,10 @@ def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
     )
 
 
-def test_tls_from_the_environment(custom_project: Path, certificates: Certificates, tmp_path: Path) -> None:
+def test_tls_from_the_environment(aio_custom_project: Path, certificates: Certificates, tmp_path: Path) -> None:
     env = {"TLS_CERT_FILE": str(certificates.server_cert), "TLS_KEY_FILE": str(certificates.server_key)}
     credentials = certificates.client_credentials(with_client_cert=False)
-    with serving(custom_project, tmp_path / "server.log", credentials, **env) as (_, target):
+    with serving(aio_custom_project, tmp_path / "server.log", credentials, **env) as (_, target):
         with open_channel(target, credentials) as channel:
             assert check_health(channel, "inventory.v1.Inventory") == health_pb2.HealthCheckResponse.SERVING
         with open_channel(target) as plaintext, pytest.raises(grpc.RpcError):

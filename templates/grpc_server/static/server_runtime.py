@@ -32,8 +32,8 @@ from typing import Any, ClassVar, Protocol, TypeVar
 import grpc
 from google.protobuf import empty_pb2, json_format
 from google.protobuf.message import Message
-from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped]
-from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped]
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped, unused-ignore]
+from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, unused-ignore]
 
 Request = TypeVar("Request", bound=Message)
 Response = TypeVar("Response", bound=Message)
@@ -542,7 +542,7 @@ class SyncAccessLog(grpc.ServerInterceptor):
 # --- Health and reflection -----------------------------------------------------------------------
 
 
-class _AioHealth(health.aio.HealthServicer):  # type: ignore[misc]
+class _AioHealth(health.aio.HealthServicer):  # type: ignore[misc, unused-ignore]
     """grpc's asyncio health servicer, reporting SERVING for the contract's services.
 
     Its `set` is a coroutine, which `build_aio_server` (a plain function, like `grpc.aio.server`)
@@ -629,7 +629,10 @@ async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> No
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signal_number, stopping.set)
+        try:
+            loop.add_signal_handler(signal_number, stopping.set)
+        except NotImplementedError:  # Windows: Ctrl+C still ends the process, without the grace period
+            pass
     await server.start()
     logger.info("serving", extra={"address": address, "tls": settings.tls})
     await stopping.wait()
