@@ -611,6 +611,16 @@ def test_examples_cut_cycles_by_leaving_fields_unset() -> None:
     assert example["byFlag"] == {"true": "LAMBDA_YIELD"} and example["async"] is True
 
 
+def test_examples_stay_small_where_every_type_refers_to_several_others(tmp_path: Path) -> None:
+    fields = "".join(f"  T{{next}} f{index} = {index};\n" for index in range(1, 9))
+    types = "".join(f"message T{level} {{\n{fields.format(next=level + 1)}}}\n" for level in range(8))
+    proto = tmp_path / "wide.proto"
+    proto.write_text(f'syntax = "proto3";\npackage wide;\n{types}message T8 {{ string leaf = 1; }}\n')
+    examples = examples_document(contract_of(proto))
+    assert len(json.dumps(examples)) < 100_000
+    assert examples["messages"]["wide.T0"]["f1"]["f1"]  # still nested where the budget allows
+
+
 def test_examples_json_has_messages_and_methods(server_project: Path) -> None:
     examples = contract_client(server_project, SERVER_SPECS[package_of(server_project)]).examples
     assert set(examples) == {"messages", "methods"}

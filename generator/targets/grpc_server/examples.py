@@ -6,7 +6,8 @@ value: scalars by kind, enums their first non-zero value, repeated fields one el
 entry, a oneof its first member that has an example, and the well-known types their JSON form
 (Timestamp and Duration as strings, Struct as an object, wrappers as their bare value, an Any
 packing an Empty). Message fields always have presence in proto3, so recursion is cut by
-leaving a field unset: when its type is already being built (a cycle) or past `MAX_DEPTH`.
+leaving a field unset: when its type is already being built (a cycle), past `MAX_DEPTH`, or once
+the example holds `MAX_MESSAGES` messages.
 
 `examples.json` holds these for the contract's messages and, per RPC path, one request and one
 response (see `examples_document`).
@@ -20,7 +21,10 @@ from generator.ir.model import JsonValue
 from generator.ir.proto import FieldKind, ProtoContract, ProtoEnum, ProtoField
 
 MAX_DEPTH = 4
-"""Message fields nested deeper than this are left unset (an example stays small on wide graphs)."""
+"""Message fields nested deeper than this are left unset."""
+MAX_MESSAGES = 64
+"""Message values in one example at most; past that, message fields are left unset, so an example
+stays small where every type refers to several others (the tree would grow exponentially)."""
 STRING_EXAMPLE = "example"
 ANY_EXAMPLE: dict[str, JsonValue] = {"@type": "type.googleapis.com/google.protobuf.Empty"}
 """An Any packs an Empty: the runtime always has its descriptor, whatever the contract imports."""
@@ -70,7 +74,7 @@ UNSET = _Unset()
 
 def message_example(contract: ProtoContract, full_name: str) -> dict[str, JsonValue]:
     """The protobuf JSON example of one message type (a JSON object even for well-known types' fields)."""
-    value = _Builder(contract).message(full_name, ())
+    value = _Builder(contract).example(full_name)
     return value if isinstance(value, dict) else {}
 
 
@@ -88,7 +92,7 @@ def examples_document(contract: ProtoContract) -> dict[str, JsonValue]:
     for service in contract.services:
         for method in service.methods:
             wanted.extend((method.input_type, method.output_type))
-    messages = {name: builder.message(name, ()) for name in sorted(set(wanted))}
+    messages = {name: builder.example(name) for name in sorted(set(wanted))}
     methods: dict[str, JsonValue] = {}
     for service in contract.services:
         for method in service.methods:
@@ -107,6 +111,12 @@ class _Builder:
     def __init__(self, contract: ProtoContract) -> None:
         self.messages = {message.full_name: message for message in contract.messages}
         self.enums = {enum.full_name: enum for enum in contract.enums}
+        self.budget = MAX_MESSAGES
+
+    def example(self, full_name: str) -> JsonValue:
+        """One top-level example, with a fresh `MAX_MESSAGES` budget."""
+        self.budget = MAX_MESSAGES
+        return self.message(full_name, ())
 
     def message(self, full_name: str, stack: tuple[str, ...]) -> JsonValue:
         """The JSON of one message value; `stack` holds the message types being built around it."""
@@ -141,8 +151,9 @@ class _Builder:
     def single(self, field: ProtoField, stack: tuple[str, ...]) -> JsonValue:
         """One value of the field's type, ignoring `repeated`."""
         if field.kind in (FieldKind.MESSAGE, FieldKind.GROUP):
-            if field.type_name in stack or len(stack) > MAX_DEPTH:
+            if field.type_name in stack or len(stack) > MAX_DEPTH or self.budget <= 0:
                 return UNSET
+            self.budget -= 1
             return self.message(field.type_name, stack)
         if field.kind is FieldKind.ENUM:
             return _enum_example(self.enums.get(field.type_name), field.type_name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
+from generator.ir.names import ClassName, NameScope, PythonIdentifier, generated_class_name, snake_case
 from generator.ir.proto import ProtoContract, ProtoMethod, ProtoService
 from generator.targets.imports import isort_order
 
@@ -251,8 +251,10 @@ def server_view(contract: ProtoContract, generated_package: str) -> ServerView:
     messages = {message.full_name: message for message in contract.messages}
 
     def annotation(full_name: str) -> str:
+        """`catalog_pb2.Product.Variant`: protoc's class names, used exactly as protoc defined them."""
         message = messages[full_name]
-        return f"{aliases[message.python_module]}.{message.python_name}"
+        path = ".".join(generated_class_name(part) for part in message.python_name.split("."))
+        return f"{aliases[message.python_module]}.{path}"
 
     classes = NameScope(CLASS_NAMES)
     attributes = NameScope()
