@@ -40,7 +40,7 @@ from generator.pipeline import Job, generate, read_contract
 from generator.targets import grpc_client, proto_python
 from generator.targets.grpc_client.views import client_view
 from generator.targets.options import TargetOptions
-from tests.conftest import SPECS, project_env, tool
+from tests.conftest import SPECS, free_port, project_env, tool
 
 TARGETS = ("grpc-client",)
 
@@ -1018,6 +1018,158 @@ def test_tls_client_connects_with_root_certificates(projects: dict[str, Generate
         assert asyncio.run(main()) == "s1"
 
 
+def test_mutual_tls_client_sends_its_certificate(projects: dict[str, Generated], tmp_path: Path) -> None:
+    generated = projects["inventory"]
+    api = generated.api
+    (tmp_path / "server").mkdir()
+    (tmp_path / "client").mkdir()
+    server, client_certificate = _self_signed(tmp_path / "server"), _self_signed(tmp_path / "client")
+    credentials = grpc.ssl_server_credentials(
+        [(server.key.read_bytes(), server.cert.read_bytes())],
+        root_certificates=client_certificate.cert.read_bytes(),
+        require_client_auth=True,
+    )
+    request = generated.message_class("inventory.v1.GetItemRequest")(sku="s1")
+    with serve(generated, credentials) as served:
+        mutual = api.Client.connect(
+            served.target,
+            root_certificates=server.cert,
+            client_cert=client_certificate.cert.read_bytes(),
+            client_key=client_certificate.key,
+        )
+        with mutual as client:
+            assert client.inventory.get_item(request).sku == "s1"
+        anonymous = api.Client.connect(served.target, root_certificates=server.cert, retry=None)
+        with anonymous as client, pytest.raises(api.UnavailableError):
+            client.inventory.get_item(request, timeout=5)
+
+
 def test_client_certificate_needs_its_key(projects: dict[str, Generated], tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="client_key"):
         projects["inventory"].api.Client.connect("127.0.0.1:1", client_cert=b"pem")
+
+
+# --- against the generated server ---------------------------------------------------------------------
+
+LIVE_SCRIPT = """
+import asyncio
+import json
+import sys
+
+from google.protobuf import descriptor_pool, json_format, message_factory
+
+from {package}.client import AsyncClient, AsyncResponseStream, Client, ResponseStream
+
+target, calls_json, examples_path = sys.argv[1:]
+calls = json.loads(calls_json)
+with open(examples_path, encoding="utf-8") as examples_file:
+    examples = json.load(examples_file)["methods"]
+
+
+def message(full_name, data):
+    message_class = message_factory.GetMessageClass(descriptor_pool.Default().FindMessageTypeByName(full_name))
+    return json_format.ParseDict(data, message_class())
+
+
+def request(path):
+    entry = examples[path]
+    single = message(entry["request_type"], entry["request"])
+    return [single, single] if entry["client_streaming"] else single
+
+
+def check(path, outcome):
+    entry = examples[path]
+    items = outcome if isinstance(outcome, list) else [outcome]
+    expected = message(entry["response_type"], entry["response"])
+    assert items, path
+    for item in items:
+        assert type(item).DESCRIPTOR.full_name == entry["response_type"], (path, type(item))
+        assert item == expected, (path, item, expected)
+
+
+def blocking():
+    with Client.connect(target) as client:
+        for path, (attribute, method) in calls.items():
+            outcome = getattr(getattr(client, attribute), method)(request(path), wait_for_ready=True)
+            check(path, list(outcome) if isinstance(outcome, ResponseStream) else outcome)
+
+
+async def asynchronous():
+    async with AsyncClient.connect(target) as client:
+        for path, (attribute, method) in calls.items():
+            outcome = getattr(getattr(client, attribute), method)(request(path), wait_for_ready=True)
+            if isinstance(outcome, AsyncResponseStream):
+                check(path, [item async for item in outcome])
+            else:
+                check(path, await outcome)
+
+
+blocking()
+asyncio.run(asynchronous())
+print(json.dumps(sorted(calls)))
+"""
+
+
+@pytest.fixture(scope="module", params=["inventory", "store"])
+def live_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    """The example generated with both the `grpc-server` and the `grpc-client` target."""
+    name = str(request.param)
+    contract = SPECS / ("inventory.proto" if name == "inventory" else "store")
+    project = tmp_path_factory.mktemp(f"{name}_live") / name
+    targets = ("grpc-server", "grpc-client")
+    report = generate(Job((contract,), project, targets, f"{name}_live"), DiagnosticSink())
+    assert report.ok, report
+    proto = read_contract([contract], DiagnosticSink()).proto
+    assert proto is not None
+    return Generated(name, project, f"{name}_live", proto)
+
+
+@contextmanager
+def generated_server(generated: Generated, log_path: Path) -> Iterator[str]:
+    """`python -m PKG.server --port N` on 127.0.0.1; yields its target once a channel to it is ready."""
+    port = free_port()
+    target = f"127.0.0.1:{port}"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"{generated.package}.server", "--port", str(port)],
+            cwd=generated.project,
+            env=project_env(generated.project),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            with grpc.insecure_channel(target) as channel:
+                ready = grpc.channel_ready_future(channel)
+                while not ready.done():
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"the generated server did not come up:\n{log_path.read_text()}")
+                    time.sleep(0.1)
+            yield target
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_every_method_against_the_generated_server(live_project: Generated, tmp_path: Path) -> None:
+    """Client and server generated from one contract agree: every method, both faces, answers the
+    server's example response. Runs in a subprocess, like the server."""
+    view = client_view(live_project.proto, proto_python.PROTO_DIR)
+    calls = {
+        service.method_path(method): [service_view.attribute, method_view.name]
+        for service, service_view in zip(live_project.proto.services, view.services, strict=True)
+        for method, method_view in zip(service.methods, service_view.methods, strict=True)
+    }
+    examples = live_project.project / "src" / live_project.package / "_generated" / "examples.json"
+    script = LIVE_SCRIPT.format(package=live_project.package)
+    with generated_server(live_project, tmp_path / "server.log") as target:
+        result = subprocess.run(
+            [sys.executable, "-c", script, target, json.dumps(calls), str(examples)],
+            cwd=live_project.project,
+            env=project_env(live_project.project),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stderr + (tmp_path / "server.log").read_text()
+    assert json.loads(result.stdout) == sorted(calls)
