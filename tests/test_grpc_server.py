@@ -336,10 +336,11 @@ def test_every_method_of_every_streaming_kind_answers(server_project: Path, live
     assert methods
     with open_channel(live_server) as channel:
         for path, entry in methods.items():
-            responses = client.call(channel, path)
+            responses = client.call(channel, path, requests=2)
             expected = client.parse(entry["response"], entry["response_type"])
-            count = 3 if entry["server_streaming"] and not entry["client_streaming"] else 2
-            assert responses == [expected] * (count if entry["server_streaming"] else 1), path
+            # The mock: one response; a server stream of 3; a bidirectional stream answers each request.
+            count = (2 if entry["client_streaming"] else 3) if entry["server_streaming"] else 1
+            assert responses == [expected] * count, path
             assert all(response.DESCRIPTOR.full_name == entry["response_type"] for response in responses)
 
 
@@ -399,7 +400,7 @@ def test_sigterm_stops_the_server_gracefully(tmp_path: Path, custom_project: Pat
     log_path = tmp_path / "server.log"
     with serving(custom_project, log_path) as (process, _):
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=5) == 0
     messages = [line["message"] for line in log_lines(log_path, lambda lines: True)]
     assert "stopping" in messages
 

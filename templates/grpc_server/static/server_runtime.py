@@ -73,6 +73,11 @@ class SyncServicer(Protocol):
 
 AioContext = grpc.aio.ServicerContext
 
+# Handler builders, one per flavour and streaming kind: the request class parses, the response
+# class serializes, and the servicer method's signature is checked against both. The grpc.aio
+# ones wrap the method, so anything returning an awaitable or an async iterator is served (grpc.aio
+# itself streams only from async generator functions).
+
 
 def add_service(
     server: grpc.Server | grpc.aio.Server,
@@ -101,7 +106,6 @@ def aio_unary_stream(
     request_type: type[Request],
     response_type: type[Response],
 ) -> grpc.RpcMethodHandler[Request, Response]:
-    # grpc.aio streams what an async generator function yields; any async iterator is accepted here.
     async def handle(
         request: Request, context: AioContext[Request, Response]
     ) -> AsyncIterator[Response]:
