@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEMO_SPECS := petstore showcase bookshop chat
+DEMO_SPECS := petstore showcase bookshop chat inventory store
 
 .PHONY: demo test install clean lint examples
 

@@ -133,6 +133,15 @@ _IMPORTED_BY_GENERATED_CODE = {
     "python_multipart",
     "email_validator",
     "tests",
+    "ariadne",
+    "graphql",
+    "websockets",
+    "hypothesis_graphql",
+    "grpc",
+    "grpc_health",
+    "grpc_reflection",
+    "google",
+    "typing_extensions",
 }
 
 

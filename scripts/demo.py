@@ -1,6 +1,6 @@
 """`make demo`: generate the example services, install each one, run its contract tests, summarise.
 
-    python scripts/demo.py [NAME ...]        (default: petstore showcase bookshop chat)
+    python scripts/demo.py [NAME ...]        (default: petstore showcase bookshop chat inventory store)
 
 For each NAME: `contractgen generate SPEC --out build/demo/NAME --package NAME`, where SPEC is
 specs/NAME.yaml, specs/NAME.graphql or the directory specs/NAME (into a clean
@@ -27,7 +27,7 @@ from generator.pipeline import read_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = Path("build") / "demo"  # relative to ROOT, so commands print short paths
-DEFAULT_NAMES = ("petstore", "showcase", "bookshop", "chat")
+DEFAULT_NAMES = ("petstore", "showcase", "bookshop", "chat", "inventory", "store")
 BIN = Path(sys.executable).parent
 MANIFEST = ".contractgen.json"
 

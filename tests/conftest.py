@@ -45,6 +45,7 @@ def rest_project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 GRAPHQL_EXAMPLE_SPECS = {"bookshop": SPECS / "bookshop.graphql", "chat": SPECS / "chat"}
+PROTO_EXAMPLE_SPECS = {"inventory": SPECS / "inventory.proto", "store": SPECS / "store"}
 
 
 @pytest.fixture(scope="session", params=sorted(GRAPHQL_EXAMPLE_SPECS))

@@ -6,11 +6,12 @@ import pytest
 
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import Job, check_job
-from tests.conftest import EXAMPLE_SPECS, GRAPHQL_EXAMPLE_SPECS, ROOT, SPECS
+from tests.conftest import EXAMPLE_SPECS, GRAPHQL_EXAMPLE_SPECS, PROTO_EXAMPLE_SPECS, ROOT, SPECS
 
 CONTRACTS = {
     **{name: SPECS / f"{name}.yaml" for name in EXAMPLE_SPECS},
     **GRAPHQL_EXAMPLE_SPECS,
+    **PROTO_EXAMPLE_SPECS,
 }
 
 

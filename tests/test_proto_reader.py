@@ -180,3 +180,21 @@ def test_protoc_modules_import_inside_the_generated_package(tmp_path: Path) -> N
     ).exists()
     black = subprocess.run([tool("black"), "--check", "src"], cwd=project, capture_output=True, text=True)
     assert black.returncode == 0, black.stderr
+
+
+def test_a_python_keyword_as_a_message_name_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "k.proto").write_text('syntax = "proto3";\nmessage class { string x = 1; }\n')
+    assert errors_of(tmp_path / "k.proto") == [
+        f"{tmp_path / 'k.proto'}: error[proto.python-keyword]: 'class' is a Python keyword: "
+        "protoc's Python code cannot name a class or method so"
+    ]
+
+
+def test_comments_that_would_break_protoc_docstrings_are_left_out_of_its_modules(tmp_path: Path) -> None:
+    (tmp_path / "q.proto").write_text(
+        'syntax = "proto3";\n// """ and \\\\ and {{ x }}\nservice S {\n  // """ again\n  rpc M(A) returns (A);\n}\n'
+        "message A { string x = 1; }\n"
+    )
+    project = generate_project(tmp_path / "q.proto", tmp_path / "out", "quoted")
+    grpc_module = project / "src" / "quoted" / "_generated" / "proto" / "q_pb2_grpc.py"
+    compile(grpc_module.read_text(), str(grpc_module), "exec")

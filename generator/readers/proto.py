@@ -160,6 +160,7 @@ class _Lowering:
             module = python_module(file.name)
             if generated:
                 self._check_module(file.name, module)
+                self._check_names(file)
             files.append(
                 ProtoFile(
                     name=file.name,
@@ -182,6 +183,26 @@ class _Lowering:
             for index, service in enumerate(file.service):
                 self._service(file, module, service, prefix, (_SERVICE, index), comments)
         return ProtoContract(tuple(files), tuple(self.messages), tuple(self.enums), tuple(self.services), raw)
+
+    def _check_names(self, file: descriptor_pb2.FileDescriptorProto) -> None:
+        """protoc's Python output uses message, enum and service names as class names as they are."""
+
+        def names(messages: Sequence[descriptor_pb2.DescriptorProto]) -> Iterator[str]:
+            for message in messages:
+                yield message.name
+                yield from (enum.name for enum in message.enum_type)
+                yield from names(message.nested_type)
+
+        declared = [*names(file.message_type), *(enum.name for enum in file.enum_type)]
+        declared.extend(service.name for service in file.service)
+        declared.extend(method.name for service in file.service for method in service.method)
+        for name in declared:
+            if keyword.iskeyword(name) or (keyword.issoftkeyword(name) and name in ("match", "case", "type", "_")):
+                self.sink.error(
+                    "proto.python-keyword",
+                    f"{name!r} is a Python keyword: protoc's Python code cannot name a class or method so",
+                    Location(_source_path(file.name, self.roots)),
+                )
 
     def _check_module(self, file_name: str, module: str) -> None:
         bad = [part for part in module.split(".") if not part.isidentifier() or keyword.iskeyword(part)]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from google.protobuf import descriptor_pb2
+
 from generator.ir.model import Contract
 from generator.ir.proto import ProtoContract
 from generator.plan import FileSpec
@@ -31,8 +33,19 @@ def proto_of(contract: Contract) -> ProtoContract:
 
 @lru_cache(maxsize=4)
 def _sources(descriptor_set: bytes, files: tuple[str, ...]) -> dict[str, str]:
-    """protoc runs once per contract even when several targets ask."""
-    return python_sources(descriptor_set, files)
+    """protoc runs once per contract even when several targets ask.
+
+    Comments are stripped first: protoc copies them into `_pb2_grpc.py` docstrings unescaped, so a
+    comment holding three double quotes would break the module (our own modules carry the docs, escaped).
+    """
+    return python_sources(without_comments(descriptor_set), files)
+
+
+def without_comments(descriptor_set: bytes) -> bytes:
+    file_set = descriptor_pb2.FileDescriptorSet.FromString(descriptor_set)
+    for file in file_set.file:
+        file.ClearField("source_code_info")
+    return file_set.SerializeToString(deterministic=True)
 
 
 def protoc_outputs(proto: ProtoContract) -> dict[str, str]:

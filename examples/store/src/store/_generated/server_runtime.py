@@ -1,0 +1,686 @@
+"""Runtime support for the generated gRPC service: registration, health, reflection, logs, TLS.
+
+This file is copied verbatim by contractgen; it does not depend on the contract. The generated
+servicer classes register their methods through the typed handler builders here, and the
+generated `server.py` builds the asyncio (default) or thread-pool server with `build_aio_server`
+or `build_sync_server`, so every project shares one tested implementation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime
+import inspect
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from concurrent import futures
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import grpc
+from google.protobuf import empty_pb2, json_format
+from google.protobuf.message import Message
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped, unused-ignore]
+from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, unused-ignore]
+
+Request = TypeVar("Request", bound=Message)
+Response = TypeVar("Response", bound=Message)
+AnyMessage = TypeVar("AnyMessage", bound=Message)
+Intercepted = TypeVar("Intercepted")
+"""What an interceptor passes through: the request or response type of any handler."""
+InterceptedResponse = TypeVar("InterceptedResponse")
+
+logger = logging.getLogger("service")
+access_logger = logging.getLogger("service.rpc")
+
+HEALTH_SERVICE_NAME: str = health.SERVICE_NAME
+REFLECTION_SERVICE_NAME: str = reflection.SERVICE_NAME
+REQUEST_ID_METADATA = "x-request-id"
+_PACKED_IN_ANY = empty_pb2.Empty
+"""The examples' `google.protobuf.Any` fields pack an Empty; importing it loads its descriptor."""
+
+
+# --- Servicers and their handlers ----------------------------------------------------------------
+
+
+class AsyncServicer(Protocol):
+    """What a generated asyncio servicer has beside its RPC methods."""
+
+    SERVICE_NAME: ClassVar[str]
+
+    def add_to_server(self, server: grpc.aio.Server) -> None: ...
+
+
+class SyncServicer(Protocol):
+    """What a generated thread-pool servicer has beside its RPC methods."""
+
+    SERVICE_NAME: ClassVar[str]
+
+    def add_to_server(self, server: grpc.Server) -> None: ...
+
+
+AioContext = grpc.aio.ServicerContext
+
+# Handler builders, one per flavour and streaming kind: the request class parses, the response
+# class serializes, and the servicer method's signature is checked against both. The grpc.aio
+# ones wrap the method, so anything returning an awaitable or an async iterator is served (grpc.aio
+# itself streams only from async generator functions).
+
+
+def add_service(
+    server: grpc.Server | grpc.aio.Server,
+    service_name: str,
+    handlers: Mapping[str, grpc.RpcMethodHandler[Any, Any]],
+) -> None:
+    """Serve `handlers` (by method name) at `/{service_name}/{method}`."""
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(service_name, dict(handlers)),)
+    )
+
+
+def aio_unary_unary(
+    behavior: Callable[[Request, AioContext[Request, Response]], Awaitable[Response]],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    async def handle(request: Request, context: AioContext[Request, Response]) -> Response:
+        return await behavior(request, context)
+
+    return grpc.unary_unary_rpc_method_handler(
+        handle, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def aio_unary_stream(
+    behavior: Callable[[Request, AioContext[Request, Response]], AsyncIterator[Response]],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    async def handle(
+        request: Request, context: AioContext[Request, Response]
+    ) -> AsyncIterator[Response]:
+        async for response in behavior(request, context):
+            yield response
+
+    return grpc.unary_stream_rpc_method_handler(
+        handle, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def aio_stream_unary(
+    behavior: Callable[
+        [AsyncIterator[Request], AioContext[Request, Response]], Awaitable[Response]
+    ],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    async def handle(
+        requests: AsyncIterator[Request], context: AioContext[Request, Response]
+    ) -> Response:
+        return await behavior(requests, context)
+
+    return grpc.stream_unary_rpc_method_handler(
+        handle, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def aio_stream_stream(
+    behavior: Callable[
+        [AsyncIterator[Request], AioContext[Request, Response]], AsyncIterator[Response]
+    ],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    async def handle(
+        requests: AsyncIterator[Request], context: AioContext[Request, Response]
+    ) -> AsyncIterator[Response]:
+        async for response in behavior(requests, context):
+            yield response
+
+    return grpc.stream_stream_rpc_method_handler(
+        handle, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def sync_unary_unary(
+    behavior: Callable[[Request, grpc.ServicerContext], Response],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    return grpc.unary_unary_rpc_method_handler(
+        behavior, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def sync_unary_stream(
+    behavior: Callable[[Request, grpc.ServicerContext], Iterator[Response]],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    return grpc.unary_stream_rpc_method_handler(
+        behavior, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def sync_stream_unary(
+    behavior: Callable[[Iterator[Request], grpc.ServicerContext], Response],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    return grpc.stream_unary_rpc_method_handler(
+        behavior, request_type.FromString, response_type.SerializeToString
+    )
+
+
+def sync_stream_stream(
+    behavior: Callable[[Iterator[Request], grpc.ServicerContext], Iterator[Response]],
+    request_type: type[Request],
+    response_type: type[Response],
+) -> grpc.RpcMethodHandler[Request, Response]:
+    return grpc.stream_stream_rpc_method_handler(
+        behavior, request_type.FromString, response_type.SerializeToString
+    )
+
+
+# --- Example messages ------------------------------------------------------------------------------
+
+
+class Examples:
+    """`examples.json`: protobuf JSON per message type (`messages`) and per RPC path (`methods`)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.messages: Mapping[str, Any] = document.get("messages", {})
+        self.methods: Mapping[str, Any] = document.get("methods", {})
+
+    @classmethod
+    def load(cls, package: str) -> Examples:
+        """The `examples.json` shipped in `package` (read once per process)."""
+        return _load_examples(package)
+
+    def message(self, message_type: type[AnyMessage]) -> AnyMessage:
+        """A fresh example of `message_type` (change it freely)."""
+        return self._parse(self.messages[message_type.DESCRIPTOR.full_name], message_type)
+
+    def request(self, path: str, message_type: type[AnyMessage]) -> AnyMessage:
+        """The example request of the RPC at `path` (`/package.Service/Method`)."""
+        return self._parse(self.methods[path]["request"], message_type)
+
+    def response(self, path: str, message_type: type[AnyMessage]) -> AnyMessage:
+        return self._parse(self.methods[path]["response"], message_type)
+
+    @staticmethod
+    def _parse(value: dict[str, Any], message_type: type[AnyMessage]) -> AnyMessage:
+        return json_format.ParseDict(value, message_type())
+
+
+@cache
+def _load_examples(package: str) -> Examples:
+    text = resources.files(package).joinpath("examples.json").read_text(encoding="utf-8")
+    return Examples(json.loads(text))
+
+
+# --- Settings ------------------------------------------------------------------------------------
+
+_MEBIBYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Process settings, read from the environment (twelve-factor style)."""
+
+    host: str = "127.0.0.1"
+    port: int = 50051
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    tls_client_ca_file: str = ""
+    """With a client CA, clients must present a certificate it signed (mutual TLS)."""
+    log_level: str = "INFO"
+    json_logs: bool = True
+    max_receive_message_bytes: int = 4 * _MEBIBYTE
+    max_send_message_bytes: int = 4 * _MEBIBYTE
+    max_concurrent_rpcs: int | None = None
+    shutdown_grace_seconds: float = 5.0
+    reflection: bool = True
+    sync_workers: int = 10
+    """Threads of the thread-pool (sync) server."""
+
+    def __post_init__(self) -> None:
+        if bool(self.tls_cert_file) != bool(self.tls_key_file):
+            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE must be set together")
+        if self.tls_client_ca_file and not self.tls_cert_file:
+            raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """GRPC_HOST (or HOST), PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, LOG_LEVEL,
+        LOG_FORMAT (json|text), GRPC_MAX_RECEIVE_MESSAGE_BYTES, GRPC_MAX_SEND_MESSAGE_BYTES,
+        GRPC_MAX_CONCURRENT_RPCS, GRPC_SHUTDOWN_GRACE_SECONDS, GRPC_REFLECTION, GRPC_SYNC_WORKERS.
+        """
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        concurrent = env.get("GRPC_MAX_CONCURRENT_RPCS", "")
+        return cls(
+            host=env.get("GRPC_HOST") or env.get("HOST") or defaults.host,
+            port=int(env.get("PORT", defaults.port)),
+            tls_cert_file=env.get("TLS_CERT_FILE", ""),
+            tls_key_file=env.get("TLS_KEY_FILE", ""),
+            tls_client_ca_file=env.get("TLS_CLIENT_CA_FILE", ""),
+            log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
+            json_logs=env.get("LOG_FORMAT", "json").lower() != "text",
+            max_receive_message_bytes=int(
+                env.get("GRPC_MAX_RECEIVE_MESSAGE_BYTES", defaults.max_receive_message_bytes)
+            ),
+            max_send_message_bytes=int(
+                env.get("GRPC_MAX_SEND_MESSAGE_BYTES", defaults.max_send_message_bytes)
+            ),
+            max_concurrent_rpcs=int(concurrent) if concurrent else None,
+            shutdown_grace_seconds=float(
+                env.get("GRPC_SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds)
+            ),
+            reflection=env.get("GRPC_REFLECTION", "true").lower() in ("1", "true", "yes", "on"),
+            sync_workers=int(env.get("GRPC_SYNC_WORKERS", defaults.sync_workers)),
+        )
+
+    @property
+    def address(self) -> str:
+        """`host:port`, with an IPv6 host in brackets."""
+        host = f"[{self.host}]" if ":" in self.host and not self.host.startswith("[") else self.host
+        return f"{host}:{self.port}"
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.tls_cert_file)
+
+    def credentials(self) -> grpc.ServerCredentials | None:
+        """TLS credentials from the PEM files; `None` for plaintext."""
+        if not self.tls:
+            return None
+        key = Path(self.tls_key_file).read_bytes()
+        certificate = Path(self.tls_cert_file).read_bytes()
+        client_ca = Path(self.tls_client_ca_file).read_bytes() if self.tls_client_ca_file else None
+        return grpc.ssl_server_credentials(
+            [(key, certificate)],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
+        )
+
+    def channel_options(self) -> list[tuple[str, Any]]:
+        return [
+            ("grpc.max_receive_message_length", self.max_receive_message_bytes),
+            ("grpc.max_send_message_length", self.max_send_message_bytes),
+            # Binding a port another server holds is an error, not a silent share (Linux default).
+            ("grpc.so_reuseport", 0),
+        ]
+
+
+# --- Logging -------------------------------------------------------------------------------------
+
+_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.datetime.fromtimestamp(
+                record.created, datetime.timezone.utc
+            ).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str)
+
+
+class _ServiceLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The handler `configure_logging` installs (and replaces when called again)."""
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stdout, one JSON object per line (or plain text), at `settings.log_level`."""
+    handler = _ServiceLogHandler(sys.stdout)
+    handler.setFormatter(
+        JsonFormatter()
+        if settings.json_logs
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers = [
+        *(existing for existing in root.handlers if not isinstance(existing, _ServiceLogHandler)),
+        handler,
+    ]
+    root.setLevel(settings.log_level)
+
+
+@dataclass
+class _Call:
+    """One RPC being served: what its access log line says once it ends."""
+
+    method: str
+    request_id: str
+    started: float = dataclasses.field(default_factory=time.monotonic)
+
+    def finish(self, context: Any, error: BaseException | None) -> None:
+        """Log method, status code, duration, peer and request id; an unexpected exception at
+        ERROR with its repr (grpc logs its traceback itself)."""
+        code = _status_code(context, error)
+        fields: dict[str, Any] = {
+            "method": self.method,
+            "code": code.name,
+            "duration_ms": round((time.monotonic() - self.started) * 1000, 3),
+            "peer": context.peer(),
+            "request_id": self.request_id,
+        }
+        unexpected = error is not None and code is grpc.StatusCode.UNKNOWN
+        if unexpected:
+            fields["error"] = repr(error)
+        access_logger.log(logging.ERROR if unexpected else logging.INFO, "rpc", extra=fields)
+
+
+def _status_code(context: Any, error: BaseException | None) -> grpc.StatusCode:
+    """The code the servicer set (or aborted with); else OK, CANCELLED or UNKNOWN from how it ended."""
+    # grpc's sync ServicerContext has code() at run time, not in its type stubs.
+    code_of = getattr(context, "code", None)
+    code = code_of() if callable(code_of) else None
+    if isinstance(code, grpc.StatusCode):
+        return code
+    if error is None:
+        return grpc.StatusCode.OK
+    if isinstance(error, (asyncio.CancelledError, GeneratorExit)):
+        return grpc.StatusCode.CANCELLED
+    return grpc.StatusCode.UNKNOWN
+
+
+def _request_id(details: grpc.HandlerCallDetails) -> str:
+    """The caller's `x-request-id` metadata, else a new id."""
+    for key, value in details.invocation_metadata or ():
+        if key == REQUEST_ID_METADATA:
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return uuid.uuid4().hex
+
+
+def _aio_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
+    async def logged(argument: Any, context: Any) -> Any:
+        error: BaseException | None = None
+        try:
+            return await behavior(argument, context)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            call.finish(context, error)
+
+    return logged
+
+
+def _aio_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
+    async def logged(argument: Any, context: Any) -> AsyncIterator[Any]:
+        error: BaseException | None = None
+        try:
+            async for response in behavior(argument, context):
+                yield response
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            call.finish(context, error)
+
+    return logged
+
+
+class AioAccessLog(grpc.aio.ServerInterceptor):
+    """One log line per RPC on the asyncio server (handlers that are not coroutines pass unlogged)."""
+
+    async def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails],
+            Awaitable[grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None],
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return None
+        call = _Call(handler_call_details.method, _request_id(handler_call_details))
+        deserializer, serializer = handler.request_deserializer, handler.response_serializer
+        if handler.unary_unary is not None and inspect.iscoroutinefunction(handler.unary_unary):
+            unary = _aio_unary(handler.unary_unary, call)
+            return grpc.unary_unary_rpc_method_handler(unary, deserializer, serializer)
+        if handler.stream_unary is not None and inspect.iscoroutinefunction(handler.stream_unary):
+            unary = _aio_unary(handler.stream_unary, call)
+            return grpc.stream_unary_rpc_method_handler(unary, deserializer, serializer)
+        if handler.unary_stream is not None:
+            streaming = _aio_stream_behavior(handler.unary_stream, call)
+            if streaming is not None:
+                return grpc.unary_stream_rpc_method_handler(streaming, deserializer, serializer)
+        if handler.stream_stream is not None:
+            streaming = _aio_stream_behavior(handler.stream_stream, call)
+            if streaming is not None:
+                return grpc.stream_stream_rpc_method_handler(streaming, deserializer, serializer)
+        return handler
+
+
+def _aio_stream_behavior(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any] | None:
+    """An async generator stays one; a coroutine writing with `context.write` (grpc's health
+    Watch) stays a coroutine."""
+    if inspect.isasyncgenfunction(behavior):
+        return _aio_streaming(behavior, call)
+    if inspect.iscoroutinefunction(behavior):
+        return _aio_unary(behavior, call)
+    return None
+
+
+def _sync_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
+    def logged(argument: Any, context: Any) -> Any:
+        error: BaseException | None = None
+        try:
+            return behavior(argument, context)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            call.finish(context, error)
+
+    return logged
+
+
+def _sync_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
+    def logged(argument: Any, context: Any) -> Iterator[Any]:
+        error: BaseException | None = None
+        try:
+            yield from behavior(argument, context)
+        except BaseException as raised:
+            error = raised
+            raise
+        finally:
+            call.finish(context, error)
+
+    return logged
+
+
+class SyncAccessLog(grpc.ServerInterceptor):
+    """One log line per RPC on the thread-pool server."""
+
+    def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails],
+            grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None,
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None:
+        handler = continuation(handler_call_details)
+        if handler is None:
+            return None
+        call = _Call(handler_call_details.method, _request_id(handler_call_details))
+        deserializer, serializer = handler.request_deserializer, handler.response_serializer
+        if handler.unary_unary is not None:
+            behavior = _sync_unary(handler.unary_unary, call)
+            return grpc.unary_unary_rpc_method_handler(behavior, deserializer, serializer)
+        if handler.stream_unary is not None:
+            behavior = _sync_unary(handler.stream_unary, call)
+            return grpc.stream_unary_rpc_method_handler(behavior, deserializer, serializer)
+        if handler.unary_stream is not None:
+            behavior = _sync_streaming(handler.unary_stream, call)
+            return grpc.unary_stream_rpc_method_handler(behavior, deserializer, serializer)
+        if handler.stream_stream is not None:
+            behavior = _sync_streaming(handler.stream_stream, call)
+            return grpc.stream_stream_rpc_method_handler(behavior, deserializer, serializer)
+        return handler
+
+
+# --- Health and reflection -----------------------------------------------------------------------
+
+
+class _AioHealth(health.aio.HealthServicer):  # type: ignore[misc, unused-ignore]
+    """grpc's asyncio health servicer, reporting SERVING for the contract's services.
+
+    Its `set` is a coroutine, which `build_aio_server` (a plain function, like `grpc.aio.server`)
+    cannot await; the statuses are set before the first Check or Watch answers instead.
+    """
+
+    def __init__(self, service_names: Sequence[str]) -> None:
+        super().__init__()
+        self._pending = tuple(service_names)
+
+    async def _set_pending(self) -> None:
+        pending, self._pending = self._pending, ()
+        for name in pending:
+            await self.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    async def Check(self, request: Any, context: Any) -> Any:
+        await self._set_pending()
+        return await super().Check(request, context)
+
+    async def Watch(self, request: Any, context: Any) -> None:
+        await self._set_pending()
+        await super().Watch(request, context)
+
+
+def _reflected(service_names: Sequence[str]) -> list[str]:
+    return [*service_names, HEALTH_SERVICE_NAME, REFLECTION_SERVICE_NAME]
+
+
+# --- Servers -------------------------------------------------------------------------------------
+
+
+def build_aio_server(
+    servicers: Sequence[AsyncServicer], address: str | None, settings: Settings
+) -> grpc.aio.Server:
+    """The asyncio server: the servicers, health, reflection, access log, limits, TLS; not started."""
+    server = grpc.aio.server(
+        interceptors=[AioAccessLog()],
+        options=settings.channel_options(),
+        maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
+    )
+    names = [servicer.SERVICE_NAME for servicer in servicers]
+    for servicer in servicers:
+        servicer.add_to_server(server)
+    health_pb2_grpc.add_HealthServicer_to_server(_AioHealth(names), server)
+    if settings.reflection:
+        reflection.enable_server_reflection(_reflected(names), server)
+    _bind(server, address or settings.address, settings)
+    return server
+
+
+def build_sync_server(
+    servicers: Sequence[SyncServicer], address: str | None, settings: Settings
+) -> grpc.Server:
+    """The thread-pool server (`settings.sync_workers` threads), otherwise like `build_aio_server`."""
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.sync_workers),
+        interceptors=[SyncAccessLog()],
+        options=settings.channel_options(),
+        maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
+    )
+    names = [servicer.SERVICE_NAME for servicer in servicers]
+    for servicer in servicers:
+        servicer.add_to_server(server)
+    health_servicer = health.HealthServicer()
+    for name in names:
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    if settings.reflection:
+        reflection.enable_server_reflection(_reflected(names), server)
+    _bind(server, address or settings.address, settings)
+    return server
+
+
+def _bind(server: grpc.Server | grpc.aio.Server, address: str, settings: Settings) -> None:
+    credentials = settings.credentials()
+    if credentials is None:
+        server.add_insecure_port(address)
+    else:
+        server.add_secure_port(address, credentials)
+
+
+async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> None:
+    """Start `server`, then on SIGTERM or SIGINT stop it, letting RPCs in flight finish within the grace period."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signal_number, stopping.set)
+        except (
+            NotImplementedError
+        ):  # Windows: Ctrl+C still ends the process, without the grace period
+            pass
+    await server.start()
+    logger.info("serving", extra={"address": address, "tls": settings.tls})
+    await stopping.wait()
+    logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
+    await server.stop(settings.shutdown_grace_seconds)
+
+
+def run_aio(factory: Callable[[], grpc.aio.Server], settings: Settings, address: str) -> None:
+    """Build the server inside a fresh event loop (grpc.aio binds to the running loop) and serve it."""
+
+    async def main() -> None:
+        await serve(factory(), settings, address)
+
+    asyncio.run(main())
+
+
+def run_sync(server: grpc.Server, settings: Settings, address: str) -> None:
+    """Serve a thread-pool server until SIGTERM or SIGINT, then stop it with the grace period."""
+    stopping = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stopping.set())
+    server.start()
+    logger.info("serving", extra={"address": address, "tls": settings.tls})
+    while not stopping.wait(0.5):
+        pass
+    logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
+    server.stop(settings.shutdown_grace_seconds).wait()
+
+
+def command_line_settings(argv: Sequence[str] | None, description: str) -> Settings:
+    """Settings from the environment, with `--host` and `--port` from the command line on top."""
+    settings = Settings.from_env()
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default=settings.host, help="interface to listen on (GRPC_HOST)")
+    parser.add_argument("--port", type=int, default=settings.port, help="port to listen on (PORT)")
+    arguments = parser.parse_args(argv)
+    return dataclasses.replace(settings, host=arguments.host, port=arguments.port)
