@@ -33,7 +33,7 @@ import grpc
 import pytest
 from google.protobuf.message import Message
 
-from generator.diagnostics import DiagnosticSink
+from generator.diagnostics import ContractError, DiagnosticSink
 from generator.ir.names import PythonIdentifier
 from generator.ir.proto import ProtoContract, ProtoMethod, ProtoService, Streaming
 from generator.pipeline import Job, generate, read_contract
@@ -398,39 +398,47 @@ def test_client_brings_the_protoc_modules_only_without_the_server_target() -> No
     assert beside == {"src/shop/client.py", *(f"src/shop/_generated/{name}" for name in client_files)}
 
 
-KEYWORD_PROTO = r'''
+DOCSTRING_BREAKERS_PROTO = r'''
 syntax = "proto3";
 package keywords;
 message M { string value = 1; }
 // Ends a docstring early? """ and a backslash \
-service class {
+service Klass {
   // Quotes """ and \N{BULLET} \x00 {{ name }} {% if %} "
-  rpc def(M) returns (M);
-  rpc None(stream M) returns (M);
-  rpc lambda(M) returns (stream M);
+  rpc Define(M) returns (M);
+  rpc Nothing(stream M) returns (M);
+  rpc Lam(M) returns (stream M);
 }
 '''
 
 
-def test_python_keywords_and_docstring_breakers_stay_inert(tmp_path: Path) -> None:
-    """protoc's own `_pb2_grpc.py` holds neither keyword names nor triple quotes in service comments,
-    so this contract is only planned: the client module parses, its names are clean and each
-    comment comes back from its docstring unchanged."""
-    (tmp_path / "keywords.proto").write_text(KEYWORD_PROTO)
+def test_docstring_breakers_stay_inert_and_keyword_names_are_refused(tmp_path: Path) -> None:
+    """Comments reach the client only through its escaped docstrings (protoc gets none of them);
+    names protoc's Python code cannot hold (keywords) are refused by the reader."""
+    (tmp_path / "keywords.proto").write_text(DOCSTRING_BREAKERS_PROTO)
     contract = read_contract([tmp_path / "keywords.proto"], DiagnosticSink())
     specs = grpc_client.plan(contract, TargetOptions(PythonIdentifier("kw"), "keywords.proto", TARGETS))
     source = next(spec.content for spec in specs if spec.path == "src/kw/_generated/client.py")
     classes = {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
-    assert {"ClassClient", "AsyncClassClient", "Client", "AsyncClient"} <= set(classes)
+    assert {"KlassClient", "AsyncKlassClient", "Client", "AsyncClient"} <= set(classes)
     docs = {
         node.name: ast.get_docstring(node, clean=False) or ""
-        for node in classes["ClassClient"].body
+        for node in classes["KlassClient"].body
         if isinstance(node, ast.FunctionDef)
     }
-    assert set(docs) == {"def_", "none", "lambda_"}
-    assert docs["def_"].startswith('Quotes """ and \\N{BULLET} \\x00 {{ name }} {% if %} "\n')
-    assert ast.get_docstring(classes["ClassClient"]) == 'Ends a docstring early? """ and a backslash \\'
-    assert [node.name for node in classes["Client"].body if isinstance(node, ast.FunctionDef)] == ["class_"]
+    assert set(docs) == {"define", "nothing", "lam"}
+    assert docs["define"].startswith('Quotes """ and \\N{BULLET} \\x00 {{ name }} {% if %} "\n')
+    assert ast.get_docstring(classes["KlassClient"]) == 'Ends a docstring early? """ and a backslash \\'
+    for spec in specs:
+        if spec.path.endswith(".py"):
+            compile(spec.content, spec.path, "exec")
+    (tmp_path / "class.proto").write_text(
+        'syntax = "proto3";\nmessage M {}\nservice class { rpc def(M) returns (M); }\n'
+    )
+    sink = DiagnosticSink()
+    with pytest.raises(ContractError):
+        read_contract([tmp_path / "class.proto"], sink)
+    assert [item.code for item in sink.items] == ["proto.python-keyword", "proto.python-keyword"]
 
 
 def test_retryable_methods_are_the_contract_idempotent_ones(projects: dict[str, Generated]) -> None:

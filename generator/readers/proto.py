@@ -197,7 +197,7 @@ class _Lowering:
         declared.extend(service.name for service in file.service)
         declared.extend(method.name for service in file.service for method in service.method)
         for name in declared:
-            if keyword.iskeyword(name) or (keyword.issoftkeyword(name) and name in ("match", "case", "type", "_")):
+            if keyword.iskeyword(name):
                 self.sink.error(
                     "proto.python-keyword",
                     f"{name!r} is a Python keyword: protoc's Python code cannot name a class or method so",
