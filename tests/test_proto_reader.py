@@ -198,3 +198,38 @@ def test_comments_that_would_break_protoc_docstrings_are_left_out_of_its_modules
     project = generate_project(tmp_path / "q.proto", tmp_path / "out", "quoted")
     grpc_module = project / "src" / "quoted" / "_generated" / "proto" / "q_pb2_grpc.py"
     compile(grpc_module.read_text(), str(grpc_module), "exec")
+
+
+PROTO2 = """syntax = "proto2";
+package legacy;
+message Account {
+  required string id = 1;
+  optional string name = 2 [default = "anonymous"];
+  repeated string tags = 3;
+  optional Kind kind = 4 [default = GOLD];
+  enum Kind { SILVER = 1; GOLD = 2; }
+  extensions 100 to 199;
+}
+message Lookup { required string id = 1; }
+service Accounts {
+  rpc Get(Lookup) returns (Account);
+  rpc Watch(Lookup) returns (stream Account);
+}
+"""
+
+
+def test_proto2_contract_is_read_served_and_passes_its_contract_tests(tmp_path: Path) -> None:
+    (tmp_path / "legacy.proto").write_text(PROTO2)
+    contract = read(tmp_path / "legacy.proto")
+    fields = {field.name: field for field in contract.message("legacy.Account").fields}
+    assert fields["name"].optional and not fields["tags"].optional and fields["kind"].optional
+    project = generate_project(tmp_path / "legacy.proto", tmp_path / "out", "legacy")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/contract"],
+        cwd=project,
+        env=project_env(project),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
