@@ -35,3 +35,18 @@ def plan(
         FileSpec(name, render(environment, f"project/{name}.jinja", context), Ownership.USER)
         for name in ("pyproject.toml", "README.md", "Dockerfile")
     ]
+
+
+def package_skeleton(options: TargetOptions) -> list[FileSpec]:
+    """The generated package's `__init__.py`, `py.typed` and `_generated/__init__.py`.
+
+    Written by whichever target owns the package in this project (a server, or a client alone).
+    """
+    package_init = render(
+        make_environment(), "fastapi/package_init.py.jinja", {"contract_file": options.contract_file_name}
+    )
+    return [
+        FileSpec(f"{options.package_dir}/__init__.py", package_init),
+        FileSpec(f"{options.package_dir}/py.typed", ""),
+        FileSpec(f"{options.generated_dir}/__init__.py", package_init),
+    ]

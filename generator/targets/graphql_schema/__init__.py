@@ -12,6 +12,7 @@ from generator.plan import FileSpec
 from generator.render import make_environment, render
 from generator.targets.graphql_schema.views import types_view
 from generator.targets.options import TargetOptions
+from generator.targets.project import package_skeleton
 
 DEPENDENCIES = ("pydantic>=2.7",)
 
@@ -27,12 +28,9 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     graphql = graphql_of(contract)
     environment = make_environment()
     context = {"contract_file": options.contract_file_name}
-    package_init = render(environment, "fastapi/package_init.py.jinja", context)
     generated = options.generated_dir
     files = [
-        FileSpec(f"{options.package_dir}/__init__.py", package_init),
-        FileSpec(f"{options.package_dir}/py.typed", ""),
-        FileSpec(f"{generated}/__init__.py", package_init),
+        *package_skeleton(options),
         FileSpec(
             f"{generated}/types.py",
             render(environment, "graphql/types.py.jinja", {**context, "types": types_view(graphql)}),

@@ -26,6 +26,7 @@ from generator.targets.httpx_client.views import (
 )
 from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
+from generator.targets.project import package_skeleton
 from generator.targets.webhook_views import webhook_view
 
 NAME = "httpx-client"
@@ -142,11 +143,8 @@ def _standalone_package(contract: Contract, options: TargetOptions) -> list[File
     """The package skeleton and models the fastapi target would otherwise write (client-only projects)."""
     environment = make_environment()
     context = {"contract_file": options.contract_file_name}
-    package_init = render(environment, "fastapi/package_init.py.jinja", context)
     return [
-        FileSpec(f"{options.package_dir}/__init__.py", package_init),
-        FileSpec(f"{options.package_dir}/py.typed", ""),
-        FileSpec(f"{options.generated_dir}/__init__.py", package_init),
+        *package_skeleton(options),
         FileSpec(
             f"{options.generated_dir}/models.py",
             render(environment, "fastapi/models.py.jinja", {**context, "models_source": contract.models.source}),

@@ -16,8 +16,8 @@ from generator.ir.model import Contract
 from generator.ir.proto import ProtoContract
 from generator.plan import FileSpec
 from generator.protoc import python_sources
-from generator.render import make_environment, render
 from generator.targets.options import TargetOptions
+from generator.targets.project import package_skeleton
 from generator.targets.proto_python.imports import rewrite_imports
 
 _PROTOBUF_VERSION = re.compile(r"^# Protobuf Python Version: (\d+\.\d+\.\d+)", re.MULTILINE)
@@ -79,16 +79,10 @@ def _version(text: str) -> tuple[int, ...]:
 def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     """Package skeleton and `_generated/proto/**` (protoc's modules, imports rewritten)."""
     proto = proto_of(contract)
-    environment = make_environment()
-    package_init = render(environment, "fastapi/package_init.py.jinja", {"contract_file": options.contract_file_name})
     generated = options.generated_dir
     root_package = f"{options.package}._generated.{PROTO_DIR}"
     own_modules = {file.python_module for file in proto.generated_files}
-    files = [
-        FileSpec(f"{options.package_dir}/__init__.py", package_init),
-        FileSpec(f"{options.package_dir}/py.typed", ""),
-        FileSpec(f"{generated}/__init__.py", package_init),
-    ]
+    files = package_skeleton(options)
     directories = {f"{generated}/{PROTO_DIR}"}
     for path, text in sorted(protoc_outputs(proto).items()):
         target = f"{generated}/{PROTO_DIR}/{path}"
