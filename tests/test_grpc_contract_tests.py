@@ -3,10 +3,11 @@ themselves, and live via CONTRACT_GRPC_TARGET), and fail against servers that br
 
 from __future__ import annotations
 
+import json
 import shutil
-import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,42 +39,30 @@ def run_contract_tests(project: Path, *extra: str, **env: str) -> subprocess.Com
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def serving(project: Path, package: str) -> Iterator[str]:
-    """`python -m PACKAGE.server` on 127.0.0.1; yields `host:port` once it answers health checks."""
-    port = free_port()
+    """`python -m PACKAGE.server --port 0` on 127.0.0.1; yields `host:port` from its `listening` log line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", f"{package}.server", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", f"{package}.server", "--host", "127.0.0.1", "--port", "0"],
         cwd=project,
-        env=project_env(project),
-        stdout=subprocess.DEVNULL,
+        env=project_env(project, LOG_LEVEL="INFO", LOG_FORMAT="json"),
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        import grpc
-        from grpc_health.v1 import health_pb2
-
+        assert process.stdout is not None
+        port = None
         deadline = time.monotonic() + 30
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            check = channel.unary_unary(
-                "/grpc.health.v1.Health/Check",
-                request_serializer=health_pb2.HealthCheckRequest.SerializeToString,
-                response_deserializer=health_pb2.HealthCheckResponse.FromString,
-            )
-            while True:
-                try:
-                    check(health_pb2.HealthCheckRequest(), timeout=1)
-                    break
-                except grpc.RpcError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("the generated gRPC server did not start")
-                    time.sleep(0.1)
+        for line in process.stdout:
+            if '"listening"' in line:
+                port = json.loads(line)["port"]
+                break
+            if time.monotonic() > deadline:
+                break
+        if port is None:
+            pytest.fail("the generated gRPC server did not start")
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         yield f"127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from importlib import resources
@@ -29,12 +29,6 @@ ROOT_CERTS = os.environ.get("CONTRACT_GRPC_ROOT_CERTS")
 START_TIMEOUT_SECONDS = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _channel(target: str) -> grpc.Channel:
     if ROOT_CERTS:
         credentials = grpc.ssl_channel_credentials(Path(ROOT_CERTS).read_bytes())
@@ -42,7 +36,7 @@ def _channel(target: str) -> grpc.Channel:
     return grpc.insecure_channel(target)
 
 
-def _wait_until_serving(target: str, server: subprocess.Popen[bytes] | None) -> None:
+def _wait_until_serving(target: str, server: subprocess.Popen[str] | None) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     with _channel(target) as channel:
         while True:
@@ -56,20 +50,39 @@ def _wait_until_serving(target: str, server: subprocess.Popen[bytes] | None) -> 
             time.sleep(0.1)
 
 
+def _bound_port(server: subprocess.Popen[str]) -> int:
+    """The port from the server's `listening` log line (its other log lines are passed through)."""
+    assert server.stdout is not None
+    for line in server.stdout:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("message") == "listening":
+            # Keep reading what it logs from now on, so a full pipe never blocks the server.
+            threading.Thread(target=server.stdout.read, daemon=True).start()
+            return int(record["port"])
+    raise RuntimeError(f"the server exited ({server.wait()}) before it listened")
+
+
 @pytest.fixture(scope="session")
 def grpc_target() -> Iterator[str]:
     if TARGET:
         _wait_until_serving(TARGET, None)
         yield TARGET
         return
-    port = _free_port()
-    command = [sys.executable, "-m", "inventory.server", "--host", "127.0.0.1", "--port", str(port)]
+    # Port 0: the server binds a free port and logs it, so no other process can be mistaken for it.
+    command = [sys.executable, "-m", "inventory.server", "--host", "127.0.0.1", "--port", "0"]
     server = subprocess.Popen(
-        command, env={**os.environ, "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING")}
+        command,
+        env={**os.environ, "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"},
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        _wait_until_serving(f"127.0.0.1:{port}", server)
-        yield f"127.0.0.1:{port}"
+        target = f"127.0.0.1:{_bound_port(server)}"
+        _wait_until_serving(target, server)
+        yield target
     finally:
         server.terminate()
         server.wait(timeout=15)

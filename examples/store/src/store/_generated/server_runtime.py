@@ -380,6 +380,11 @@ class _Call:
     method: str
     request_id: str
     started: float = dataclasses.field(default_factory=time.monotonic)
+    peer: str = ""
+
+    def begin(self, context: Any) -> None:
+        """Note the peer while the call is live: asking a finished grpc.aio call for it can crash."""
+        self.peer = context.peer()
 
     def finish(self, context: Any, error: BaseException | None) -> None:
         """Log method, status code, duration, peer and request id; an unexpected exception at
@@ -389,7 +394,7 @@ class _Call:
             "method": self.method,
             "code": code.name,
             "duration_ms": round((time.monotonic() - self.started) * 1000, 3),
-            "peer": context.peer(),
+            "peer": self.peer,
             "request_id": self.request_id,
         }
         unexpected = error is not None and code is grpc.StatusCode.UNKNOWN
@@ -422,6 +427,7 @@ def _request_id(details: grpc.HandlerCallDetails) -> str:
 
 def _aio_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
     async def logged(argument: Any, context: Any) -> Any:
+        call.begin(context)
         error: BaseException | None = None
         try:
             return await behavior(argument, context)
@@ -436,6 +442,7 @@ def _aio_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
 
 def _aio_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
     async def logged(argument: Any, context: Any) -> AsyncIterator[Any]:
+        call.begin(context)
         error: BaseException | None = None
         try:
             async for response in behavior(argument, context):
@@ -494,6 +501,7 @@ def _aio_stream_behavior(behavior: Callable[..., Any], call: _Call) -> Callable[
 
 def _sync_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
     def logged(argument: Any, context: Any) -> Any:
+        call.begin(context)
         error: BaseException | None = None
         try:
             return behavior(argument, context)
@@ -508,6 +516,7 @@ def _sync_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]
 
 def _sync_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
     def logged(argument: Any, context: Any) -> Iterator[Any]:
+        call.begin(context)
         error: BaseException | None = None
         try:
             yield from behavior(argument, context)
@@ -629,11 +638,13 @@ def build_sync_server(
 
 
 def _bind(server: grpc.Server | grpc.aio.Server, address: str, settings: Settings) -> None:
+    """Listen on `address`; the port actually bound is logged (`--port 0` picks a free one)."""
     credentials = settings.credentials()
     if credentials is None:
-        server.add_insecure_port(address)
+        port = server.add_insecure_port(address)
     else:
-        server.add_secure_port(address, credentials)
+        port = server.add_secure_port(address, credentials)
+    logger.info("listening", extra={"address": address, "port": port})
 
 
 async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> None:
