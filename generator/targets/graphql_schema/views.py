@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.escaping import python_literal
 from generator.ir.graphql import GraphQLArgument, GraphQLContract, GraphQLKind, GraphQLNamedType
 from generator.ir.names import ClassName, PythonIdentifier
-from generator.ir.types import ListOf, Nullable, Primitive, Ref, TypeRef
+from generator.ir.types import Nullable, TypeRef
 from generator.targets.graphql_schema.defaults import default_value
 from generator.targets.imports import export_order, used_names
 from generator.targets.python_types import spell
@@ -197,16 +197,3 @@ def _output_model(named: GraphQLNamedType) -> ModelView:
             )
         )
     return ModelView(named.class_name, named.wire_name, named.doc, tuple(fields), False, named.interfaces)
-
-
-def is_list(type_ref: TypeRef) -> bool:
-    inner = type_ref.inner if isinstance(type_ref, Nullable) else type_ref
-    return isinstance(inner, ListOf)
-
-
-def named_ref(type_ref: TypeRef) -> Ref | Primitive:
-    """The named type at the bottom of list and null wrappers."""
-    while isinstance(type_ref, (Nullable, ListOf)):
-        type_ref = type_ref.inner if isinstance(type_ref, Nullable) else type_ref.item
-    assert isinstance(type_ref, (Ref, Primitive))
-    return type_ref
