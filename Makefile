@@ -30,12 +30,9 @@ lint: install
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
+# regenerate the committed examples/ from specs/ (the jobs in contractgen.yaml)
 examples: install
-	@for name in $(DEMO_SPECS); do \
-		spec=specs/$$name; \
-		for suffix in .yaml .graphql .proto; do [ -f specs/$$name$$suffix ] && spec=specs/$$name$$suffix; done; \
-		$(BIN)/contractgen generate $$spec --out examples/$$name --package $$name || exit 1; \
-	done
+	$(BIN)/contractgen generate
 
 clean:
 	rm -rf build dist $(VENV)

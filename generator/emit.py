@@ -62,6 +62,8 @@ class Manifest:
     options: Mapping[str, object] = field(default_factory=dict)
     files: Mapping[str, ManifestEntry] = field(default_factory=dict)
     generator: str = GENERATOR_NAME
+    fingerprint: str = ""
+    """Digest of toolchain, settings and inputs (generator/fingerprint.py); "" when unknown."""
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, 2-space indent, trailing newline, no timestamps."""
@@ -71,6 +73,7 @@ class Manifest:
             "inputs": dict(self.inputs),
             "options": dict(self.options),
             "files": {path: {"sha256": entry.sha256, "owner": entry.owner.value} for path, entry in self.files.items()},
+            "fingerprint": self.fingerprint,
         }
         return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
@@ -94,6 +97,9 @@ class Manifest:
         options = document.get("options", {})
         if not isinstance(options, dict):
             raise ManifestError(source, '"options" is not an object')
+        fingerprint = document.get("fingerprint", "")
+        if not isinstance(fingerprint, str):
+            raise ManifestError(source, '"fingerprint" is not a string')
         raw_files = document.get("files")
         if not isinstance(raw_files, dict):
             raise ManifestError(source, '"files" is not an object')
@@ -104,7 +110,7 @@ class Manifest:
             except UnsafePathError as error:
                 raise ManifestError(source, f"unsafe file entry: {error}") from None
             files[path] = _parse_entry(raw_entry, path, source)
-        return cls(version=version, inputs=inputs, options=options, files=files)
+        return cls(version=version, inputs=inputs, options=options, files=files, fingerprint=fingerprint)
 
 
 def _parse_entry(raw_entry: object, path: str, source: Path) -> ManifestEntry:
@@ -134,6 +140,8 @@ class EmitReport:
     deleted: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     forced: tuple[str, ...] = ()
+    cached: bool = False
+    """True when the fingerprint proved the directory fresh, so nothing was read or rendered."""
 
     @property
     def ok(self) -> bool:
@@ -403,6 +411,7 @@ def emit(
     force: bool = False,
     inputs: Mapping[str, str] | None = None,
     options: Mapping[str, object] | None = None,
+    fingerprint: str = "",
 ) -> EmitReport:
     """Bring out_dir in line with the plan, refusing (writing nothing) if hand edits would be lost.
 
@@ -418,6 +427,7 @@ def emit(
         inputs=dict(inputs or {}),
         options=dict(options or {}),
         files={path: ManifestEntry(t.sha256, t.owner) for path, t in sorted(targets.items())},
+        fingerprint=fingerprint,
     )
     manifest.to_json()  # unserializable options fail here, before any write
     previous = read_manifest(out_dir)
@@ -471,7 +481,7 @@ def emit(
         # The original error matters more than a failed record; the next run then reports
         # the uncommitted files as conflicts instead of overwriting them silently.
         with contextlib.suppress(OSError, ValueError):
-            _write_manifest(out_dir, replace(manifest, files=partial), mode)
+            _write_manifest(out_dir, replace(manifest, files=partial, fingerprint=""), mode)
         raise
 
     for path in sorted(to_delete):
@@ -527,3 +537,26 @@ def check(files: Sequence[FileSpec], out_dir: Path) -> CheckReport:
         extra=tuple(sorted(extra)),
         edited=tuple(sorted(edited)),
     )
+
+
+def check_recorded(out_dir: Path, manifest: Manifest) -> CheckReport:
+    """Compare disk with the manifest alone, for when the fingerprint proves the plan unchanged
+    (then the plan *is* the manifest): absent files are missing, changed generated ones edited.
+    """
+    missing: list[str] = []
+    edited: list[str] = []
+    for path, entry in manifest.files.items():
+        location = _resolve_inside(out_dir, path)
+        if entry.owner is Ownership.USER:
+            if not (location.exists() or location.is_symlink()):
+                missing.append(path)
+            continue
+        if location.is_dir():
+            edited.append(path)
+            continue
+        on_disk = _read_existing(location, path)
+        if on_disk is None:
+            missing.append(path)
+        elif _sha256(on_disk) != entry.sha256:
+            edited.append(path)
+    return CheckReport(missing=tuple(sorted(missing)), edited=tuple(sorted(edited)))

@@ -6,24 +6,33 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import ContractError, DiagnosticSink, Location
-from generator.emit import CheckReport, EmitReport, check, emit
-from generator.format import format_python
-from generator.ir.model import Contract
+from generator.emit import (
+    CheckReport,
+    EmitReport,
+    Manifest,
+    ManifestError,
+    UnsafePathError,
+    check,
+    check_recorded,
+    emit,
+    read_manifest,
+)
+from generator.fingerprint import declared_inputs, file_sha256, hash_inputs, job_fingerprint, relative_key
 from generator.ir.names import PythonIdentifier, package_name
-from generator.plan import FileSpec
-from generator.readers.graphql import read_graphql
-from generator.readers.graphql_documents import GRAPHQL_SUFFIXES
-from generator.readers.graphql_operations import DEFAULT_SELECTION_DEPTH
-from generator.readers.openapi import read_openapi
-from generator.readers.proto import read_proto
-from generator.targets import project
-from generator.targets.options import TargetOptions
-from generator.targets.registry import ALL_TARGETS, default_targets, find_target, target_for, target_names
+from generator.plan import FileSpec, Ownership
+from generator.progress import StageListener
+from generator.protocols import DEFAULT_SELECTION_DEPTH, protocol_of
+from generator.template_overrides import TemplateOverrideError, override_digest
 
-OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
-PROTO_SUFFIXES = (".proto",)
+if TYPE_CHECKING:
+    from generator.ir.model import Contract
+    from generator.targets.options import TargetOptions
+
+# Readers, targets and black are imported where they are used: a no-op run (fingerprint matches)
+# never needs them, and importing them costs more than the whole no-op check.
 
 
 @dataclass(frozen=True)
@@ -39,32 +48,23 @@ class ReadOptions:
 
 @dataclass(frozen=True)
 class Job:
+    """One contract (set of files) → one output directory, with everything that shapes the output."""
+
     contracts: tuple[Path, ...]
     out_dir: Path
     targets: tuple[str, ...] = ()
     package: str | None = None
     read: ReadOptions = field(default_factory=ReadOptions)
-
-
-def protocol_of(path: Path) -> str:
-    """The protocol a contract path holds; a directory holds the protocol of the files in it."""
-    if path.is_dir():
-        suffixes = {candidate.suffix.lower() for candidate in path.rglob("*") if candidate.is_file()}
-        if suffixes & set(GRAPHQL_SUFFIXES):
-            return "graphql"
-        return "proto" if suffixes & set(PROTO_SUFFIXES) else "unknown"
-    suffix = path.suffix.lower()
-    if suffix in OPENAPI_SUFFIXES:
-        return "openapi"
-    if suffix in GRAPHQL_SUFFIXES:
-        return "graphql"
-    if suffix in PROTO_SUFFIXES:
-        return "proto"
-    return "unknown"
+    templates: tuple[Path, ...] = ()
+    """Template override directories, searched file by file before the built-in templates."""
 
 
 def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOptions | None = None) -> Contract:
     """Read and validate the contract; raises `ContractError` with every error found."""
+    from generator.readers.graphql import read_graphql
+    from generator.readers.openapi import read_openapi
+    from generator.readers.proto import read_proto
+
     options = options or ReadOptions()
     if not paths:
         sink.error("cli.no-contract", "no contract file given")
@@ -103,6 +103,8 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
 
 
 def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSink) -> tuple[str, ...]:
+    from generator.targets.registry import all_targets, default_targets, find_target, target_for, target_names
+
     chosen = tuple(requested) or default_targets(protocol)
     for name in chosen:
         if name not in target_names():
@@ -113,7 +115,7 @@ def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSin
     closed = list(chosen)
     for name in chosen:
         closed.extend(required for required in target_for(name, protocol).requires if required not in closed)
-    order = [target.name for target in ALL_TARGETS if target.protocol == protocol]
+    order = [target.name for target in all_targets() if target.protocol == protocol]
     return tuple(sorted(set(closed), key=order.index))
 
 
@@ -163,7 +165,20 @@ def choose_package(requested: str | None, title: str, sink: DiagnosticSink) -> P
     return PythonIdentifier(requested)
 
 
-def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], TargetOptions]:
+def _no_stage(stage: str) -> None:
+    """Default stage listener: progress display is the CLI's business."""
+
+
+def plan_job(
+    job: Job, sink: DiagnosticSink, on_stage: StageListener = _no_stage
+) -> tuple[Contract, list[FileSpec], TargetOptions]:
+    from generator.format import FormattingError, format_python
+    from generator.render import template_overrides
+    from generator.targets import project
+    from generator.targets.options import TargetOptions
+    from generator.targets.registry import target_for
+
+    on_stage("read")
     contract = read_contract(job.contracts, sink, job.read)
     targets = resolve_targets(job.targets, contract.protocol, sink)
     options = TargetOptions(
@@ -171,33 +186,111 @@ def plan_job(job: Job, sink: DiagnosticSink) -> tuple[Contract, list[FileSpec], 
         contract_file_name=job.contracts[0].name,
         targets=targets,
     )
+    on_stage("render")
     files: list[FileSpec] = []
-    for name in targets:
-        files.extend(target_for(name, contract.protocol).plan(contract, options))
-    chosen = [target_for(name, contract.protocol) for name in targets]
-    dependencies = [dep for target in chosen for dep in target.dependencies_for(contract)]
-    test_dependencies = [dep for target in chosen for dep in target.test_dependencies]
-    files.extend(project.plan(contract, options, dependencies, test_dependencies))
-    return contract, format_python(files), options
+    with template_overrides(job.templates):
+        for name in targets:
+            files.extend(target_for(name, contract.protocol).plan(contract, options))
+        chosen = [target_for(name, contract.protocol) for name in targets]
+        dependencies = [dep for target in chosen for dep in target.dependencies_for(contract)]
+        test_dependencies = [dep for target in chosen for dep in target.test_dependencies]
+        files.extend(project.plan(contract, options, dependencies, test_dependencies))
+    on_stage("format")
+    try:
+        return contract, format_python(files), options
+    except FormattingError as error:
+        if not job.templates:
+            raise
+        # With overrides in play, unparsable output is the overrides' doing: the user's input.
+        raise TemplateOverrideError(job.templates[0], f"the generated code does not parse: {error}") from error
 
 
-def _inputs(contract: Contract) -> dict[str, str]:
-    return {Path(source.path).name: source.sha256 for source in contract.sources}
+def job_settings(job: Job, sink: DiagnosticSink) -> dict[str, object]:
+    """Everything besides input contents and the toolchain that decides the output (fingerprinted)."""
+    return {
+        "contracts": [relative_key(path, job.out_dir) for path in job.contracts],
+        "targets": list(job.targets),
+        "package": job.package,
+        "lenient": job.read.lenient,
+        "selection_depth": job.read.selection_depth,
+        "proto_paths": [relative_key(path, job.out_dir) for path in job.read.proto_paths],
+        "templates": override_digest(job.templates) if job.templates else "",
+        "strict": sink.strict,
+    }
 
 
-def generate(job: Job, sink: DiagnosticSink, *, force: bool = False) -> EmitReport:
-    contract, files, options = plan_job(job, sink)
-    return emit(
+def _current_inputs(job: Job, recorded: Sequence[str] = ()) -> dict[str, str] | None:
+    declared = declared_inputs(job.contracts, job.read.proto_paths)
+    paths = {path.resolve() for path in declared} | {(job.out_dir / key).resolve() for key in recorded}
+    return hash_inputs(sorted(paths), job.out_dir)
+
+
+def _fresh_report(job: Job, sink: DiagnosticSink, on_stage: StageListener) -> tuple[Manifest, CheckReport] | None:
+    """The manifest and how disk differs from it, when the fingerprint proves the plan unchanged."""
+    on_stage("hash")
+    manifest = read_manifest(job.out_dir)
+    if manifest is None or not manifest.fingerprint:
+        return None
+    inputs = _current_inputs(job, tuple(manifest.inputs))
+    if inputs is None or job_fingerprint(inputs, job_settings(job, sink)) != manifest.fingerprint:
+        return None
+    return manifest, check_recorded(job.out_dir, manifest)
+
+
+def generate(job: Job, sink: DiagnosticSink, *, force: bool = False, on_stage: StageListener = _no_stage) -> EmitReport:
+    """Bring the output directory in line with the contract; a no-op when the fingerprint matches
+    and every file is as recorded (nothing read, rendered or formatted)."""
+    fresh = _fresh_report(job, sink, on_stage)
+    if fresh is not None and fresh[1].ok:
+        recorded = fresh[0].files
+        return EmitReport(
+            unchanged=tuple(path for path, entry in recorded.items() if entry.owner is Ownership.GENERATED),
+            kept=tuple(path for path, entry in recorded.items() if entry.owner is Ownership.USER),
+            cached=True,
+        )
+    contract, files, options = plan_job(job, sink, on_stage)
+    sink.raise_if_errors()
+    inputs = _current_inputs(job) or {}
+    for source in contract.sources:
+        path = Path(source.path)
+        if path.is_file():
+            inputs[relative_key(path, job.out_dir)] = file_sha256(path)
+    inputs = dict(sorted(inputs.items()))
+    on_stage("emit")
+    report = emit(
         files,
         job.out_dir,
         force=force,
-        inputs=_inputs(contract),
+        inputs=inputs,
         options={"package": options.package, "targets": list(options.targets)},
+        fingerprint=job_fingerprint(inputs, job_settings(job, sink)),
     )
+    if report.ok:
+        from generator.user_code import check_user_code
+
+        check_user_code(files, job.out_dir, sink)
+    return report
 
 
-def check_job(job: Job, sink: DiagnosticSink) -> CheckReport:
-    _, files, _ = plan_job(job, sink)
+def recorded_inputs(out_dir: Path) -> list[Path]:
+    """The input files the last run of this output directory read (for `watch`); [] if unknown."""
+    try:
+        manifest = read_manifest(out_dir)
+    except (ManifestError, UnsafePathError, ValueError):
+        return []
+    if manifest is None:
+        return []
+    return [(out_dir / key).resolve() for key in manifest.inputs]
+
+
+def check_job(job: Job, sink: DiagnosticSink, on_stage: StageListener = _no_stage) -> CheckReport:
+    """How the output directory differs from what `generate` would write; from hashes alone when
+    the fingerprint matches (the check CI runs on every commit should cost milliseconds)."""
+    fresh = _fresh_report(job, sink, on_stage)
+    if fresh is not None:
+        return fresh[1]
+    _, files, _ = plan_job(job, sink, on_stage)
+    on_stage("compare")
     return check(files, job.out_dir)
 
 

@@ -35,8 +35,8 @@ from graphql.language import (
 )
 
 from generator.diagnostics import DiagnosticSink, Location
+from generator.protocols import GRAPHQL_SUFFIXES
 
-GRAPHQL_SUFFIXES = (".graphql", ".graphqls", ".gql")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_TOKENS = 5_000_000
 """graphql-core's parser limit: a file with more tokens is refused instead of parsed forever."""

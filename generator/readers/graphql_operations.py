@@ -58,10 +58,12 @@ from generator.ir.graphql import (
 )
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
 from generator.ir.types import Nullable, Primitive, PrimitiveKind, TypeRef
+from generator.protocols import DEFAULT_SELECTION_DEPTH
 from generator.readers.graphql_documents import first_line, location_of, node_location
 from generator.readers.graphql_types import MODEL_ATTRIBUTES, TYPENAME_ATTRIBUTE, type_ref
 
-DEFAULT_SELECTION_DEPTH = 2
+__all__ = ["DEFAULT_SELECTION_DEPTH"]  # kept importable from here: the GraphQL reader's option
+
 TYPENAME = "__typename"
 _ROOT_KINDS = {
     OperationType.QUERY: RootKind.QUERY,

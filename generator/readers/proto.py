@@ -30,8 +30,8 @@ from generator.ir.proto import (
     ProtoService,
 )
 from generator.protoc import ProtocFailed, descriptor_set
+from generator.protocols import PROTO_SUFFIX
 
-PROTO_SUFFIX = ".proto"
 _RUNTIME_PACKAGE_PREFIX = "google/protobuf/"
 """Files the protobuf runtime ships compiled (well-known types): imported, never generated."""
 _FIELD_KINDS = {

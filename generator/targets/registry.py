@@ -1,28 +1,34 @@
-"""Which targets exist, which protocol each serves, and what each pulls into the project."""
+"""Which targets exist, which protocol each serves, and what each pulls into the project.
+
+Target modules (and the readers and libraries they import) load on first use: listing the names
+for `--help`, a config file or a no-op run must not cost the half second importing them all takes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from generator.ir.model import Contract
-from generator.plan import FileSpec
-from generator.targets import (
-    ariadne,
-    contract_tests,
-    fastapi,
-    graphql_client,
-    graphql_contract_tests,
-    grpc_client,
-    grpc_contract_tests,
-    grpc_server,
-    httpx_client,
-    proto_python,
+if TYPE_CHECKING:
+    from generator.ir.model import Contract
+    from generator.plan import FileSpec
+    from generator.targets.options import TargetOptions
+
+BUILTIN_TARGET_NAMES = (
+    "fastapi",
+    "contract-tests",
+    "httpx-client",
+    "ariadne",
+    "graphql-client",
+    "grpc-server",
+    "grpc-client",
 )
-from generator.targets.options import TargetOptions
+"""Kept in step with the targets' `NAME`s by a test; lets names be listed without imports."""
 
-Planner = Callable[[Contract, TargetOptions], list[FileSpec]]
+Planner = Callable[["Contract", "TargetOptions"], "list[FileSpec]"]
 
 
 @dataclass(frozen=True)
@@ -43,70 +49,86 @@ class Target:
         return (*self.dependencies, *extra)
 
 
-BUILTIN_TARGETS: tuple[Target, ...] = (
-    Target(
-        fastapi.NAME,
-        "openapi",
-        fastapi.plan,
-        fastapi.DEPENDENCIES,
-        contract_dependencies=fastapi.contract_dependencies,
-    ),
-    Target(
-        contract_tests.NAME,
-        "openapi",
-        contract_tests.plan,
-        (),
-        contract_tests.TEST_DEPENDENCIES,
-        requires=(fastapi.NAME,),
-    ),
-    Target(
-        httpx_client.NAME,
-        "openapi",
-        httpx_client.plan,
-        httpx_client.DEPENDENCIES,
-        contract_dependencies=httpx_client.contract_dependencies,
-    ),
-    Target(ariadne.NAME, "graphql", ariadne.plan, ariadne.DEPENDENCIES),
-    Target(
-        graphql_contract_tests.NAME,
-        "graphql",
-        graphql_contract_tests.plan,
-        (),
-        graphql_contract_tests.TEST_DEPENDENCIES,
-        requires=(ariadne.NAME,),
-    ),
-    Target(graphql_client.NAME, "graphql", graphql_client.plan, graphql_client.DEPENDENCIES),
-    Target(
-        grpc_server.NAME,
-        "proto",
-        grpc_server.plan,
-        grpc_server.DEPENDENCIES,
-        contract_dependencies=grpc_server.dependencies,
-    ),
-    Target(
-        grpc_contract_tests.NAME,
-        "proto",
-        grpc_contract_tests.plan,
-        (),
-        grpc_contract_tests.TEST_DEPENDENCIES,
-        requires=(grpc_server.NAME,),
-    ),
-    Target(
-        grpc_client.NAME,
-        "proto",
-        grpc_client.plan,
-        grpc_client.DEPENDENCIES,
-        contract_dependencies=proto_python.dependencies,
-    ),
-)
+@lru_cache(maxsize=1)
+def builtin_targets() -> tuple[Target, ...]:
+    from generator.targets import (
+        ariadne,
+        contract_tests,
+        fastapi,
+        graphql_client,
+        graphql_contract_tests,
+        grpc_client,
+        grpc_contract_tests,
+        grpc_server,
+        httpx_client,
+        proto_python,
+    )
+
+    return (
+        Target(
+            fastapi.NAME,
+            "openapi",
+            fastapi.plan,
+            fastapi.DEPENDENCIES,
+            contract_dependencies=fastapi.contract_dependencies,
+        ),
+        Target(
+            contract_tests.NAME,
+            "openapi",
+            contract_tests.plan,
+            (),
+            contract_tests.TEST_DEPENDENCIES,
+            requires=(fastapi.NAME,),
+        ),
+        Target(
+            httpx_client.NAME,
+            "openapi",
+            httpx_client.plan,
+            httpx_client.DEPENDENCIES,
+            contract_dependencies=httpx_client.contract_dependencies,
+        ),
+        Target(ariadne.NAME, "graphql", ariadne.plan, ariadne.DEPENDENCIES),
+        Target(
+            graphql_contract_tests.NAME,
+            "graphql",
+            graphql_contract_tests.plan,
+            (),
+            graphql_contract_tests.TEST_DEPENDENCIES,
+            requires=(ariadne.NAME,),
+        ),
+        Target(graphql_client.NAME, "graphql", graphql_client.plan, graphql_client.DEPENDENCIES),
+        Target(
+            grpc_server.NAME,
+            "proto",
+            grpc_server.plan,
+            grpc_server.DEPENDENCIES,
+            contract_dependencies=grpc_server.dependencies,
+        ),
+        Target(
+            grpc_contract_tests.NAME,
+            "proto",
+            grpc_contract_tests.plan,
+            (),
+            grpc_contract_tests.TEST_DEPENDENCIES,
+            requires=(grpc_server.NAME,),
+        ),
+        Target(
+            grpc_client.NAME,
+            "proto",
+            grpc_client.plan,
+            grpc_client.DEPENDENCIES,
+            contract_dependencies=proto_python.dependencies,
+        ),
+    )
 
 
 ENTRY_POINT_GROUP = "contractgen.targets"
 
 
+@lru_cache(maxsize=1)
 def _plugin_targets() -> tuple[Target, ...]:
     """Third-party targets: each entry point in `contractgen.targets` names a `Target` object."""
-    builtin = {(target.name, target.protocol) for target in BUILTIN_TARGETS}
+    builtin = {(target.name, target.protocol) for target in builtin_targets()}
     found: list[Target] = []
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         target = entry_point.load()
@@ -115,16 +137,19 @@ def _plugin_targets() -> tuple[Target, ...]:
     return tuple(found)
 
 
-ALL_TARGETS: tuple[Target, ...] = (*BUILTIN_TARGETS, *_plugin_targets())
-"""Every target, in generation order. A name may serve several protocols (`contract-tests`)."""
+def all_targets() -> tuple[Target, ...]:
+    """Every target, in generation order. A name may serve several protocols (`contract-tests`)."""
+    return (*builtin_targets(), *_plugin_targets())
 
 
 def target_names() -> list[str]:
-    return list(dict.fromkeys(target.name for target in ALL_TARGETS))
+    """Built-in names, then plugins' entry point names (a plugin's entry point is named after its target)."""
+    plugins = [entry_point.name for entry_point in entry_points(group=ENTRY_POINT_GROUP)]
+    return list(dict.fromkeys((*BUILTIN_TARGET_NAMES, *plugins)))
 
 
 def find_target(name: str, protocol: str) -> Target | None:
-    for target in ALL_TARGETS:
+    for target in all_targets():
         if target.name == name and target.protocol == protocol:
             return target
     return None
@@ -138,4 +163,4 @@ def target_for(name: str, protocol: str) -> Target:
 
 
 def default_targets(protocol: str) -> tuple[str, ...]:
-    return tuple(target.name for target in BUILTIN_TARGETS if target.protocol == protocol and target.default)
+    return tuple(target.name for target in builtin_targets() if target.protocol == protocol and target.default)
