@@ -275,13 +275,14 @@ def _run(
         outcomes.append(JobOutcome("(arguments)", arguments.out, list(sink.items)))
     live = interactive_terminal() and not as_json
     with RunProgress(live=live, verbose=verbose and not as_json) as progress:
-        for configured in jobs:
+        for number, configured in enumerate(jobs, start=1):
             listener = progress.listener(configured.name)
             outcome = _run_job(configured, partial(_with_listener, action, listener), debug)
             progress.job_done(configured.name)
             outcomes.append(outcome)
             if not as_json:
-                print_text(command, outcome)
+                with progress.paused(resume=number < len(jobs)):
+                    print_text(command, outcome)
     if as_json:
         print_json(command, outcomes)
     elif outcomes and outcomes[0].name == "(arguments)":

@@ -12,7 +12,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -48,8 +49,11 @@ class _JobTiming:
 class RunProgress:
     """One display for a whole run (many jobs); use as a context manager around the run."""
 
-    def __init__(self, *, live: bool, verbose: bool, console: Console | None = None) -> None:
+    def __init__(
+        self, *, live: bool, verbose: bool, console: Console | None = None, delay: float = DISPLAY_DELAY_SECONDS
+    ) -> None:
         self._console = console or Console(stderr=True)
+        self._delay = delay
         self._verbose = verbose
         self._progress = (
             Progress(
@@ -68,7 +72,7 @@ class RunProgress:
 
     def __enter__(self) -> RunProgress:
         if self._progress is not None:
-            self._timer = threading.Timer(DISPLAY_DELAY_SECONDS, self._progress.start)
+            self._timer = threading.Timer(self._delay, self._progress.start)
             self._timer.daemon = True
             self._timer.start()
         return self
@@ -78,6 +82,19 @@ class RunProgress:
             self._timer.cancel()
         if self._progress is not None:
             self._progress.stop()
+
+    @contextmanager
+    def paused(self, *, resume: bool = True) -> Iterator[None]:
+        """Stop the live display while results are printed, so they never interleave with it;
+        `resume=False` after the last job, so the display does not flash up once more."""
+        running = self._progress is not None and self._progress.live.is_started
+        if running and self._progress is not None:
+            self._progress.stop()
+        try:
+            yield
+        finally:
+            if running and resume and self._progress is not None:
+                self._progress.start()
 
     def listener(self, job_name: str) -> StageListener:
         """The callback the pipeline calls for `job_name`'s stages."""

@@ -315,3 +315,24 @@ def test_verbose_prints_stage_timings(project: Project) -> None:
     timing = next(line for line in result.stderr.splitlines() if line.startswith("svc: "))
     for stage in ("read", "render", "format", "emit"):
         assert f"{stage} " in timing
+
+
+def test_removing_a_proto_file_deletes_its_modules_and_flags_the_users_import(tmp_path: Path) -> None:
+    root = tmp_path / "protos"
+    shutil.copytree(SPECS / "store", root)
+    out = tmp_path / "store"
+    args = ["generate", str(root), "--out", str(out), "--package", "store"]
+    assert runner.invoke(app, args).exit_code == 0
+    orders = out / "src/store/_generated/proto/acme/orders/v1/orders_pb2.py"
+    assert orders.is_file()
+    service = out / "src/store/service.py"
+    before = service.read_text()
+
+    (root / "acme" / "orders" / "v1" / "orders.proto").unlink()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert not orders.exists() and not orders.parent.exists()  # emptied directories go too
+    assert service.read_text() == before
+    stale = [line for line in result.stderr.splitlines() if "user.stale-import" in line]
+    assert len(stale) == 1 and "MockOrdersServicer" in stale[0], result.stderr
+    assert runner.invoke(app, ["check", *args[1:]]).exit_code == 0
