@@ -20,7 +20,6 @@ INVALID = {
     "bad-yaml.yaml": ("bad-yaml.yaml:12:", "yaml.syntax"),
     "unknown-ref.yaml": ("unknown-ref.yaml:20:", "openapi.unresolved-ref"),
     "schema-error.yaml": ("schema-error.yaml:9:", "openapi.invalid"),
-    "swagger2.yaml": ("swagger2.yaml:3:", "not supported yet"),
     "missing-file-ref.yaml": ("missing-file-ref.yaml:17:", "openapi.unresolved-ref"),
     "not-a-mapping.yaml": ("not-a-mapping.yaml:3:", "openapi.not-a-mapping"),
 }

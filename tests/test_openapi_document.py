@@ -498,13 +498,20 @@ def test_syntax_error_in_referenced_file_names_that_file(tmp_path: Path) -> None
     assert where(single_error(sink, "yaml.syntax"))[0] == "a.yaml"
 
 
-def test_swagger_2_is_unsupported(tmp_path: Path) -> None:
-    root = write(tmp_path, {"swagger.yaml": "swagger: '2.0'\ninfo: {title: t, version: '1'}\n"})
+def test_swagger_1_is_unsupported(tmp_path: Path) -> None:
+    root = write(tmp_path, {"swagger.yaml": "swagger: '1.2'\ninfo: {title: t, version: '1'}\n"})
     document, sink = load(root)
     assert document is None
-    error = single_error(sink, "openapi.swagger2-unsupported")
-    assert error.message == "Swagger 2.0 is not supported yet; convert it to OpenAPI 3 first"
+    error = single_error(sink, "openapi.unsupported-version")
+    assert "Swagger 2.0 and OpenAPI 3.0/3.1 are supported" in error.message
     assert where(error) == ("swagger.yaml", 1)
+
+
+def test_swagger_2_is_upgraded_on_read(tmp_path: Path) -> None:
+    root = write(tmp_path, {"swagger.yaml": "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n"})
+    document, sink = load(root)
+    assert document is not None, sink.items
+    assert document.document["openapi"] == "3.0.3"
 
 
 def test_top_level_list_is_rejected(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ reporting them) and the document is validated against the OpenAPI 3.0 or 3.1 sch
 `OpenAPIDocument.locate` maps any pointer in the bundled document back to the file, line and column
 it was written at, so every later diagnostic can point into the user's own files.
 
-Diagnostic codes: `openapi.unreadable`, `openapi.not-a-mapping`, `openapi.swagger2-unsupported`,
+Diagnostic codes: `openapi.unreadable`, `openapi.not-a-mapping`, `openapi.swagger2-upgrade` (a warning),
 `openapi.missing-version`, `openapi.unsupported-version`, `openapi.unresolved-ref`,
 `openapi.remote-ref`, `openapi.absolute-ref`, `openapi.ref-cycle`, `openapi.too-deep`,
 `openapi.invalid` (errors), `openapi.validation-incomplete` (a warning), plus the `yaml.*` and
@@ -47,6 +47,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator.diagnostics import DiagnosticSink, Location
+from generator.readers.swagger2 import is_swagger2, upgrade_swagger2
 from generator.readers.yaml_positions import (
     LoadedDocument,
     SourcePosition,
@@ -118,6 +119,10 @@ def load_openapi(path: Path, sink: DiagnosticSink) -> OpenAPIDocument | None:
     root = _read_root(path, sink)
     if root is None:
         return None
+    if is_swagger2(root.loaded.data):
+        root = _upgraded(root, sink)
+        if root is None:
+            return None
     version = _check_header(root, sink)
     if version is None:
         return None
@@ -143,6 +148,23 @@ def load_openapi(path: Path, sink: DiagnosticSink) -> OpenAPIDocument | None:
     if _error_count(sink) == errors_before:
         _validate(loaded, sink)
     return loaded if _error_count(sink) == errors_before else None
+
+
+def _upgraded(root: _Source, sink: DiagnosticSink) -> _Source | None:
+    """A Swagger 2.0 root as OpenAPI 3.0, positions kept (see `swagger2.py`); other 1.x/2.x refused."""
+    data = root.loaded.data
+    if str(data.get("swagger")) != "2.0":
+        sink.error(
+            "openapi.unsupported-version",
+            f"unsupported Swagger version {data.get('swagger')!r}; Swagger 2.0 and OpenAPI 3.0/3.1 are supported",
+            _source_location(root, "/swagger"),
+        )
+        return None
+    upgrade = upgrade_swagger2(data)
+    for note in upgrade.notes:
+        sink.warning("openapi.swagger2-upgrade", note.message, _source_location(root, note.pointer))
+    loaded = LoadedDocument(upgrade.document, upgrade.positions(root.loaded.positions))
+    return _Source(root.path, root.display, loaded)
 
 
 def _error_count(sink: DiagnosticSink) -> int:
@@ -210,13 +232,6 @@ def _check_header(root: _Source, sink: DiagnosticSink) -> OpenAPIVersion | None:
             "openapi.not-a-mapping",
             f"an OpenAPI document must be a mapping at the top level, not {_describe(data)}",
             _source_location(root, ""),
-        )
-        return None
-    if "swagger" in data:
-        sink.error(
-            "openapi.swagger2-unsupported",
-            "Swagger 2.0 is not supported yet; convert it to OpenAPI 3 first",
-            _source_location(root, "/swagger"),
         )
         return None
     if "openapi" not in data:
