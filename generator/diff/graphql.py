@@ -50,7 +50,7 @@ from graphql import (
 
 from generator.diagnostics import DiagnosticSink, Location
 from generator.diff.model import Change, Level
-from generator.readers.graphql import _build
+from generator.readers.graphql import build_schema
 from generator.readers.graphql_documents import load_documents
 
 _CONSEQUENCES = {
@@ -136,7 +136,7 @@ def _read_side(path: Path, sink: DiagnosticSink, lenient: bool) -> _Side | None:
     side = None
     if not side_sink.has_errors:
         fallback = str(documents.schema_parts[0].path)
-        schema = _build(documents, side_sink, fallback, lenient)
+        schema = build_schema(documents, side_sink, fallback, lenient)
         side = _Side(schema, fallback) if schema is not None else None
     sink.items.extend(side_sink.items)
     return side

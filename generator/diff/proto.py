@@ -44,7 +44,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from generator.diagnostics import DiagnosticSink, Location
 from generator.diff.model import Change, Level
 from generator.protoc import ProtocFailed, descriptor_set
-from generator.readers.proto import _default_roots, _relative_names
+from generator.readers.proto import default_roots, protoc_names
 
 _Proto = TypeVar("_Proto")
 _FieldProto = descriptor_pb2.FieldDescriptorProto
@@ -156,9 +156,9 @@ def diff_proto(old: Path, new: Path, sink: DiagnosticSink) -> list[Change]:
 
 
 def _compile(path: Path, sink: DiagnosticSink) -> _Compiled | None:
-    roots = _default_roots([path])
+    roots = default_roots([path])
     local = DiagnosticSink()
-    names = tuple(_relative_names([path], roots, local))
+    names = tuple(protoc_names([path], roots, local))
     sink.items.extend(local.items)
     if local.has_errors:
         return None

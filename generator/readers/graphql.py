@@ -107,7 +107,7 @@ def read_graphql(
     if sink.has_errors:
         return None
     fallback = str(documents.schema_parts[0].path)
-    schema = _build(documents, sink, fallback, lenient)
+    schema = build_schema(documents, sink, fallback, lenient)
     if schema is None:
         return None
     types = _SchemaLowering(schema).types()
@@ -156,8 +156,10 @@ _DEPRECATED_IMPLEMENTATION = re.compile(
 )
 
 
-def _build(documents: GraphQLDocuments, sink: DiagnosticSink, fallback: str, lenient: bool) -> GraphQLSchema | None:
-    """validate the SDL, build the schema, validate the schema: every problem located."""
+def build_schema(
+    documents: GraphQLDocuments, sink: DiagnosticSink, fallback: str, lenient: bool
+) -> GraphQLSchema | None:
+    """Validate the SDL, build the schema, validate the schema: every problem located (reader and diff)."""
     schema_ast = concat_ast(documents.schema)
     for sdl_error in validate_sdl(schema_ast):
         sink.error("graphql.invalid-schema", first_line(sdl_error.message), location_of(sdl_error, fallback))
@@ -186,7 +188,7 @@ def _build(documents: GraphQLDocuments, sink: DiagnosticSink, fallback: str, len
     if not repairs:
         return schema
     strip_deprecations(documents, repairs)
-    return _build(documents, sink, fallback, lenient=False)
+    return build_schema(documents, sink, fallback, lenient=False)
 
 
 def _title(paths: Sequence[Path]) -> str:

@@ -47,8 +47,8 @@ _METHOD_NAMES_RESERVED = ("channel", "close", "metadata", "timeout", "add_to_ser
 
 def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequence[Path] = ()) -> Contract | None:
     """Compile with protoc and lower; `None` (with located errors in `sink`) if the files are broken."""
-    roots = [path.resolve() for path in proto_paths] or _default_roots(paths)
-    names = list(_relative_names(paths, roots, sink))
+    roots = [path.resolve() for path in proto_paths] or default_roots(paths)
+    names = list(protoc_names(paths, roots, sink))
     if sink.has_errors:
         return None
     try:
@@ -86,7 +86,7 @@ def _title(paths: Sequence[Path]) -> str:
     return first.name if first.is_dir() else first.stem
 
 
-def _default_roots(paths: Sequence[Path]) -> list[Path]:
+def default_roots(paths: Sequence[Path]) -> list[Path]:
     """Like protoc's `-I`: a directory given is a root; a file's own directory is one."""
     roots: list[Path] = []
     for path in paths:
@@ -96,7 +96,7 @@ def _default_roots(paths: Sequence[Path]) -> list[Path]:
     return roots
 
 
-def _relative_names(paths: Sequence[Path], roots: Sequence[Path], sink: DiagnosticSink) -> Iterator[str]:
+def protoc_names(paths: Sequence[Path], roots: Sequence[Path], sink: DiagnosticSink) -> Iterator[str]:
     """Each contract file as protoc names it: relative to the first proto path that holds it."""
     files: list[Path] = []
     for path in paths:
