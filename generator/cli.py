@@ -164,19 +164,39 @@ def main(
 
 @dataclass(frozen=True)
 class _JobArguments:
-    """The job-describing options of generate/check/watch, as typed on the command line."""
+    """The job-describing options of generate/check/watch, as Typer hands them over (None = not given)."""
 
-    contracts: list[Path]
+    contract_args: list[Path] | None
     out: Path | None
-    targets: list[str]
+    target_args: list[str] | None
     package: str | None
     lenient: bool
     selection_depth: int | None
-    proto_paths: list[Path]
-    templates: list[Path]
+    proto_path_args: list[Path] | None
+    template_args: list[Path] | None
     config: Path | None
-    job_names: list[str]
+    job_args: list[str] | None
     strict: bool
+
+    @property
+    def contracts(self) -> list[Path]:
+        return list(self.contract_args or [])
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.target_args or [])
+
+    @property
+    def proto_paths(self) -> list[Path]:
+        return list(self.proto_path_args or [])
+
+    @property
+    def templates(self) -> list[Path]:
+        return list(self.template_args or [])
+
+    @property
+    def job_names(self) -> list[str]:
+        return list(self.job_args or [])
 
 
 def _resolve_jobs(arguments: _JobArguments, sink: DiagnosticSink) -> list[ConfiguredJob]:
@@ -330,17 +350,7 @@ def generate_command(
     no-op decided from content hashes.
     """
     arguments = _JobArguments(
-        list(contracts or []),
-        out,
-        list(target or []),
-        package,
-        lenient,
-        selection_depth,
-        list(proto_path or []),
-        list(templates or []),
-        config,
-        list(job or []),
-        strict,
+        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, strict
     )
 
     def action(job_to_run: Job, sink: DiagnosticSink, listener: StageListener) -> JobOutcome:
@@ -369,17 +379,7 @@ def check_command(
     """Exit 1 if DIR (or any job's) is not what `generate` would write now: stale, missing, extra or
     hand-edited generated files. Answers from hashes alone when the contract is unchanged."""
     arguments = _JobArguments(
-        list(contracts or []),
-        out,
-        list(target or []),
-        package,
-        lenient,
-        selection_depth,
-        list(proto_path or []),
-        list(templates or []),
-        config,
-        list(job or []),
-        False,
+        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, False
     )
 
     def action(job_to_run: Job, sink: DiagnosticSink, listener: StageListener) -> JobOutcome:
@@ -503,17 +503,7 @@ def watch_command(
     Hand-edited generated files are never overwritten here (no --force); each run prints a summary.
     """
     arguments = _JobArguments(
-        list(contracts or []),
-        out,
-        list(target or []),
-        package,
-        lenient,
-        selection_depth,
-        list(proto_path or []),
-        list(templates or []),
-        config,
-        list(job or []),
-        strict,
+        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, strict
     )
 
     def one_run() -> list[Path]:
