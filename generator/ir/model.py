@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from generator.ir.names import ClassName, PythonIdentifier
-from generator.ir.types import TypeRef
+from generator.ir.types import ListOf, Nullable, TypeRef
 
 if TYPE_CHECKING:
     from generator.ir.graphql import GraphQLContract
@@ -28,6 +28,34 @@ class ParamLocation(enum.Enum):
     QUERY = "query"
     HEADER = "header"
     COOKIE = "cookie"
+
+
+class ParamStyle(enum.Enum):
+    """How a parameter's value is written on the wire (OpenAPI 3.1 §4.8.12.4, `style`)."""
+
+    FORM = "form"
+    SIMPLE = "simple"
+    SPACE_DELIMITED = "spaceDelimited"
+    PIPE_DELIMITED = "pipeDelimited"
+    DEEP_OBJECT = "deepObject"
+    LABEL = "label"
+    MATRIX = "matrix"
+
+
+DEFAULT_STYLES = {
+    ParamLocation.PATH: ParamStyle.SIMPLE,
+    ParamLocation.QUERY: ParamStyle.FORM,
+    ParamLocation.HEADER: ParamStyle.SIMPLE,
+    ParamLocation.COOKIE: ParamStyle.FORM,
+}
+"""The style a parameter has when the contract names none; `explode` defaults to `style is FORM`."""
+
+_ARRAY_DELIMITERS = {
+    ParamStyle.FORM: ",",
+    ParamStyle.SIMPLE: ",",
+    ParamStyle.SPACE_DELIMITED: " ",
+    ParamStyle.PIPE_DELIMITED: "|",
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +79,26 @@ class Param:
     constraints: tuple[Constraint, ...] = ()
     deprecated: bool = False
     example: JsonValue = None
+    style: ParamStyle = ParamStyle.FORM
+    """As the contract says, or its location's default (`DEFAULT_STYLES`); the reader always sets it."""
+    explode: bool = True
+
+    @property
+    def delimiter(self) -> str | None:
+        """What separates an array's items inside one value (`a,b`, `a|b`, `a b`); None when not one value.
+
+        Query arrays that explode repeat the name instead (`?tag=a&tag=b`); header and path arrays
+        are always one comma-separated value (style simple); a cookie holds a single value, so its
+        arrays are comma-separated whatever `explode` says. Scalars have no delimiter.
+        """
+        target = self.type.inner if isinstance(self.type, Nullable) else self.type
+        if not isinstance(target, ListOf):
+            return None
+        if self.location is ParamLocation.COOKIE:
+            return ","
+        if self.location is ParamLocation.QUERY and self.explode:
+            return None
+        return _ARRAY_DELIMITERS.get(self.style)
 
 
 class BodyKind(enum.Enum):

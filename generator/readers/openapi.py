@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from generator.diagnostics import DiagnosticSink
 from generator.ir.model import (
+    DEFAULT_STYLES,
     BodyKind,
     Constraint,
     Contract,
@@ -26,6 +27,7 @@ from generator.ir.model import (
     Operation,
     Param,
     ParamLocation,
+    ParamStyle,
     RequestBody,
     Response,
     ResponseHeader,
@@ -69,12 +71,14 @@ _OPERATION_NAMES_RESERVED = (
     "examples",
     "float",
     "get_service",
+    "header_items",
     "int",
     "iso_text_only",
     "json",
     "list",
     "models",
     "operations",
+    "path_items",
     "read_body",
     "read_text",
     "ready",
@@ -82,6 +86,7 @@ _OPERATION_NAMES_RESERVED = (
     "satisfy",
     "security",
     "shutdown",
+    "split_items",
     "startup",
     "str",
     "t",
@@ -311,6 +316,15 @@ class _Lowerer:
                     self.loaded.locate(pointer),
                 )
                 return None
+            style, explode, unsupported = _serialization(raw, location, type_ref)
+            if unsupported:
+                self.sink.warning(
+                    "openapi.unsupported-parameter",
+                    f"parameter {wire_name!r} ({location.value}) has {unsupported}, which is not supported "
+                    "yet; the operation is skipped",
+                    self.loaded.locate(pointer),
+                )
+                return None
             resolved = self.schemas.resolve(schema or {})
             _, core = split_nullable(resolved) if isinstance(resolved, dict) else (False, {})
             required = bool(raw.get("required", False)) or location is ParamLocation.PATH
@@ -328,6 +342,8 @@ class _Lowerer:
                     constraints=_constraints(core),
                     deprecated=bool(raw.get("deprecated", False)),
                     example=example,
+                    style=style,
+                    explode=explode,
                 )
             )
         return tuple(params)
@@ -472,6 +488,38 @@ def _fits_in_parameter(type_ref: TypeRef, schemas: SchemaLowering) -> bool:
         target = schemas.resolve({"$ref": type_ref.source})
         return isinstance(target, dict) and "enum" in target and target.get("type") != "object"
     return type_ref.kind is not PrimitiveKind.ANY
+
+
+_STYLES_BY_LOCATION = {
+    ParamLocation.PATH: (ParamStyle.SIMPLE,),
+    ParamLocation.QUERY: (
+        ParamStyle.FORM,
+        ParamStyle.SPACE_DELIMITED,
+        ParamStyle.PIPE_DELIMITED,
+        ParamStyle.DEEP_OBJECT,
+    ),
+    ParamLocation.HEADER: (ParamStyle.SIMPLE,),
+    ParamLocation.COOKIE: (ParamStyle.FORM,),
+}
+"""The styles the generated code reads and writes per location; label and matrix paths are not yet."""
+
+
+def _serialization(raw: dict[str, Any], location: ParamLocation, type_ref: TypeRef) -> tuple[ParamStyle, bool, str]:
+    """`style` and `explode` (OpenAPI 3.1 §4.8.12.4) with their defaults, and what is unsupported, if anything.
+
+    A `content` parameter is one serialised value: style and explode do not apply, so it keeps the
+    location's defaults. `deepObject` describes objects only; on a scalar it reads like `form`.
+    """
+    default = DEFAULT_STYLES[location]
+    written = raw.get("style") if "content" not in raw else None
+    style = next((item for item in ParamStyle if item.value == written), None) if written is not None else default
+    explode = raw.get("explode") if "content" not in raw else None
+    if style is None or style not in _STYLES_BY_LOCATION[location]:
+        return default, default is ParamStyle.FORM, f"style {written!r}"
+    is_array = isinstance(type_ref.inner if isinstance(type_ref, Nullable) else type_ref, ListOf)
+    if style is ParamStyle.DEEP_OBJECT and is_array:
+        return style, True, "style 'deepObject' on an array"
+    return style, explode if isinstance(explode, bool) else style is ParamStyle.FORM, ""
 
 
 def _constraints(schema: dict[str, Any]) -> tuple[Constraint, ...]:

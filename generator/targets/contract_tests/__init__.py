@@ -83,7 +83,7 @@ def _operation_facts(operation: Operation) -> dict[str, Any]:
     cookies: dict[str, str] = {}
     for param in http.params:
         if param.location is ParamLocation.PATH:
-            path = path.replace("{" + param.wire_name + "}", quote(_text(param.example), safe=""))
+            path = path.replace("{" + param.wire_name + "}", _path_text(param.example))
         elif param.required and param.location is ParamLocation.QUERY:
             query[param.wire_name] = _query_value(param)
         elif param.required and param.location is ParamLocation.HEADER:
@@ -116,7 +116,16 @@ def _text(value: Any) -> str:
     return json.dumps(value) if isinstance(value, dict) else str(value)
 
 
+def _path_text(value: Any) -> str:
+    """A path segment: each item percent-encoded, an array's commas literal (style simple)."""
+    if isinstance(value, list):
+        return ",".join(quote(_text(item), safe="") for item in value)
+    return quote(_text(value), safe="")
+
+
 def _query_value(param: Param) -> Any:
+    """Exploded arrays repeat the name; the others are one value joined with their style's delimiter."""
     if isinstance(param.example, list):
-        return [_text(item) for item in param.example]
+        items = [_text(item) for item in param.example]
+        return items if param.delimiter is None else param.delimiter.join(items)
     return _text(param.example)

@@ -39,10 +39,13 @@ _RUNTIME_NAMES = (
     "OperationResponses",
     "contract_json_body",
     "get_service",
+    "header_items",
     "iso_text_only",
+    "path_items",
     "python_pattern",
     "read_body",
     "read_text",
+    "split_items",
 )
 
 
@@ -180,7 +183,7 @@ def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
     return {
         "typing": ["Annotated", *used_names(texts, ("Any",))],
         "fastapi": isort_order({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
-        "pydantic": used_names(texts, ("AfterValidator", "BeforeValidator", "TypeAdapter")),
+        "pydantic": used_names(texts, ("AfterValidator", "BeforeValidator", "Field", "TypeAdapter")),
         "package": used_names(texts, ("models", "security")),
         "runtime": isort_order({"EXAMPLES", "OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
     }

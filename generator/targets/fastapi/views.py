@@ -156,31 +156,64 @@ def _header_example(type_ref: TypeRef) -> str:
 
 def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
     keywords: list[str] = []
+    route_name = param.wire_name
     if param.location is ParamLocation.PATH and not _STARLETTE_PATH_PARAM.fullmatch(param.wire_name):
         route_path = route_path.replace("{" + param.wire_name + "}", "{" + param.name + "}")
+        route_name = param.name
     elif param.wire_name != param.name or param.location is ParamLocation.HEADER:
         keywords.append(f"alias={python_literal(param.wire_name)}")
     if param.doc:
         keywords.append(f"description={python_literal(param.doc)}")
     if param.deprecated:
         keywords.append("deprecated=True")
-    keywords.extend(
+    constraints = [
         f"{item.keyword}={python_literal(item.value)}" for item in param.constraints if item.keyword != "python_pattern"
-    )
+    ]
     if isinstance(unwrap(param.type), ListOf) and param.location is ParamLocation.HEADER:
         keywords.append("convert_underscores=False")
-    call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join(keywords)})"
     validators = ", BeforeValidator(iso_text_only)" if _is_temporal(param.type) else ""
     validators += "".join(
         f", AfterValidator(python_pattern({python_literal(item.value)}))"
         for item in param.constraints
         if item.keyword == "python_pattern"
     )
+    if param.delimiter is not None and param.location is ParamLocation.PATH:
+        return Argument(param.name, _path_items(param, route_name, constraints, validators)), route_path
+    # Before validators run last-written first: a delimited value is split before anything else sees it.
+    validators += _splitter(param)
+    call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join([*keywords, *constraints])})"
     annotation = f"Annotated[{param_type(param)}, {call}{validators}]"
     default = None
     if not param.required:
         default = default_expression(param) if param.has_default else "None"
     return Argument(param.name, annotation, default), route_path
+
+
+def _splitter(param: Param) -> str:
+    """The validator that splits a non-exploded array (`a,b`) into items; headers follow RFC 9110 lists."""
+    if param.delimiter is None:
+        return ""
+    if param.location is ParamLocation.HEADER:
+        return ", BeforeValidator(header_items)"
+    return f", BeforeValidator(split_items({python_literal(param.delimiter)}))"
+
+
+def _path_items(param: Param, route_name: str, constraints: list[str], validators: str) -> str:
+    """`Depends(path_items(...))`: FastAPI routes scalar path parameters only, so the runtime splits arrays.
+
+    The segment is declared as text under its route name; the list, its constraints and its item
+    type are checked by a `TypeAdapter` built from the pieces a query parameter's annotation has.
+    """
+    spelled = param_type(param)
+    metadata = (f", Field({', '.join(constraints)})" if constraints else "") + validators
+    checked = f"Annotated[{spelled}{metadata}]" if metadata else spelled
+    keywords = [f"alias={python_literal(route_name)}"]
+    if param.doc:
+        keywords.append(f"description={python_literal(param.doc)}")
+    if param.deprecated:
+        keywords.append("deprecated=True")
+    depends = f"path_items({python_literal(param.wire_name)}, TypeAdapter({checked}), Path({', '.join(keywords)}))"
+    return f"Annotated[{spelled}, Depends({depends})]"
 
 
 def _is_temporal(type_ref: TypeRef) -> bool:

@@ -44,6 +44,7 @@ _RUNTIME_NAMES = (
     "SyncClientBase",
     "body_json",
     "form_fields",
+    "joined_items",
     "multipart_parts",
     "path_value",
 )

@@ -28,6 +28,7 @@ _BUILDER_NAMES_RESERVED = (
     "uuid",
     "body_json",
     "form_fields",
+    "joined_items",
     "multipart_parts",
     "path_value",
 )
@@ -204,10 +205,10 @@ def client_operation_view(
     required: list[Argument] = []
     optional: list[Argument] = []
     constants: list[tuple[PythonIdentifier, str]] = []
-    located: dict[ParamLocation, list[tuple[str, PythonIdentifier]]] = {location: [] for location in ParamLocation}
+    located: dict[ParamLocation, list[tuple[str, str]]] = {location: [] for location in ParamLocation}
     for param in http.params:
         name = PythonIdentifier(scope.claim(param.name))
-        located[param.location].append((python_literal(param.wire_name), name))
+        located[param.location].append((python_literal(param.wire_name), _wire_value(param, name)))
         argument = _param_argument(param, name)
         if argument.default is not None and "(" in argument.default:
             hoisted = PythonIdentifier(f"{constant}_{constant_case(param.name)}_DEFAULT")
@@ -255,6 +256,18 @@ def client_operation_view(
     )
 
 
+def _wire_value(param: Param, name: PythonIdentifier) -> str:
+    """The expression a builder hands the runtime for one parameter.
+
+    Non-exploded query arrays, header and cookie arrays are joined with their style's delimiter
+    here (`joined_items(status, ",")`); path arrays are joined by `path_value` (style simple, commas);
+    exploded query arrays stay lists, which the runtime sends as repeated names.
+    """
+    if param.delimiter is None or param.location is ParamLocation.PATH:
+        return name
+    return f"joined_items({name}, {python_literal(param.delimiter)})"
+
+
 def _param_argument(param: Param, name: PythonIdentifier) -> Argument:
     annotation = param_type(param)
     if param.required:
@@ -262,7 +275,7 @@ def _param_argument(param: Param, name: PythonIdentifier) -> Argument:
     return Argument(name, annotation, default_expression(param) if param.has_default else "None")
 
 
-def _path_expression(http_path: str, path_params: list[tuple[str, PythonIdentifier]]) -> str:
+def _path_expression(http_path: str, path_params: list[tuple[str, str]]) -> str:
     """`"/pets/" + path_value(pet_id)`: literal pieces of the template joined with encoded values."""
     names = dict(path_params)
     pieces: list[str] = []

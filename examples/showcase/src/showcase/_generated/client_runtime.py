@@ -237,8 +237,21 @@ def text_value(value: Any) -> str:
 
 
 def path_value(value: Any) -> str:
-    """A path parameter, percent-encoded so it stays one segment."""
+    """A path parameter, percent-encoded so it stays one segment; arrays are comma-separated (style simple)."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(quote(text_value(item), safe="") for item in value)
     return quote(text_value(value), safe="")
+
+
+def joined_items(values: Sequence[Any] | None, delimiter: str) -> str | None:
+    """A non-exploded array as one value (`a,b`, `a|b`, `a b`); httpx percent-encodes it as a whole.
+
+    An empty array is undefined (RFC 6570 §2.3): the parameter is left out, as an exploded empty
+    array is.
+    """
+    if not values:
+        return None
+    return delimiter.join(text_value(item) for item in values)
 
 
 def query_items(pairs: Sequence[tuple[str, Any]]) -> list[tuple[str, str]]:
