@@ -1,15 +1,17 @@
 """Formatting generated Python with black's API, so output is stable and reviewable.
 
-black is the slowest stage (~1,500 lines/s). Large modules are cut into top-level chunks at
+black is the slowest stage (~1,500 lines/s). Modules are cut into pieces at top-level
 class/function boundaries (black formats each top-level statement on its own, so the joined
-result is what black makes of the whole file) and the chunks of all files are formatted in
-parallel processes when there is enough work to pay for them.
+result is what black makes of the whole file). Each piece is looked up in the persistent format
+cache first (`format_cache.py`: after a contract edit most pieces are unchanged), and the rest are
+formatted in parallel processes when there is enough work to pay for them.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from importlib import metadata
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
@@ -17,6 +19,7 @@ import black
 import black.mode
 import black.parsing
 
+from generator.format_cache import FormatCache, cache_directory, piece_key
 from generator.plan import FileSpec
 
 _MODE = black.Mode(line_length=100, target_versions={black.mode.TargetVersion.PY310})
@@ -25,7 +28,9 @@ _STUB_MARK = "\0pyi\0"
 """Prefixed to a stub's source on its way to a worker: stubs format under black's `.pyi` rules."""
 _CHUNK_BOUNDARY = re.compile(r"\n\n\n(?=(?:class |def |async def |@)\S)")
 """Two blank lines before a top-level class or function (what templates emit, and black keeps)."""
-_CHUNK_CHARS = 40_000
+_CHUNK_CHARS = 1
+"""Cut before every top-level definition: the finest pieces give the most cache hits."""
+_NAMESPACE = f"black {metadata.version('black')} line-length=100 py310"
 _PARALLEL_CHARS = 400_000
 """Below this much source in total, worker processes cost more than they save."""
 
@@ -70,7 +75,7 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
         if spec.path.endswith((".py", ".pyi")) and spec.content.strip()
     ]
     pieces = [piece for _, file_pieces in jobs for piece in file_pieces]
-    results = _format_all(pieces)
+    results = _format_cached(pieces)
     formatted = list(files)
     position = 0
     for index, file_pieces in jobs:
@@ -84,11 +89,31 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
     return formatted
 
 
+def _format_cached(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
+    """Cached pieces from the cache, the others through black (and into the cache)."""
+    cache = FormatCache(cache_directory())
+    try:
+        keys = [piece_key(_NAMESPACE, piece) for piece in pieces]
+        known = cache.get_many(keys)
+        missing = [index for index, key in enumerate(keys) if key not in known]
+        fresh = _format_all([pieces[index] for index in missing])
+        results: list[str | black.parsing.InvalidInput] = [known.get(key, "") for key in keys]
+        new_entries: dict[str, str] = {}
+        for index, result in zip(missing, fresh, strict=True):
+            results[index] = result
+            if isinstance(result, str):
+                new_entries[keys[index]] = result
+        cache.put_many(new_entries)
+        return results
+    finally:
+        cache.close()
+
+
 def _format_all(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and sum(map(len, pieces)) >= _PARALLEL_CHARS and len(pieces) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_format_piece, pieces, chunksize=4))
+            return list(pool.map(_format_piece, pieces, chunksize=max(4, len(pieces) // (workers * 8))))
     return [_format_piece(piece) for piece in pieces]
 
 

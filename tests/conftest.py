@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,12 @@ import httpx
 import pytest
 
 from generator.diagnostics import DiagnosticSink
+from generator.format_cache import CACHE_DIR_ENV
 from generator.pipeline import Job, generate
+
+# A format cache of the test run's own (inherited by subprocesses): hermetic, and the user's
+# ~/.cache is left alone.
+os.environ.setdefault(CACHE_DIR_ENV, tempfile.mkdtemp(prefix="contractgen-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
