@@ -46,6 +46,18 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             for operation in service.operations
             if operation.http.request_body is not None and operation.http.request_body.kind is BodyKind.MULTIPART
         ],
+        "silent_on_invalid_input": [
+            _label(operation)
+            for service in contract.services
+            for operation in service.operations
+            if not declares_rejection(operation)
+        ],
+        "delimited_arrays": {
+            _label(operation): arrays
+            for service in contract.services
+            for operation in service.operations
+            if (arrays := _delimited_arrays(operation))
+        },
     }
     files = [
         FileSpec("tests/__init__.py", ""),
@@ -54,6 +66,46 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     for name in ("conftest.py", "credentials.py", "test_schema.py", "test_routes.py"):
         files.append(FileSpec(f"tests/contract/{name}", render(environment, f"contract_tests/{name}.jinja", context)))
     return files
+
+
+# Statuses by which a contract says how it refuses a request it cannot accept: 400 Bad Request and
+# 422 Unprocessable Content (RFC 9110 §15.5.1, §15.5.21), the 4XX range and `default` (OpenAPI
+# 3.0 §4.7.16, Responses Object). 401, 403, 404, 409, 429... describe what becomes of a well-formed
+# request (no credentials, no such resource, a conflict), so they do not count.
+_REJECTION_STATUSES = frozenset({"400", "422", "4XX", "DEFAULT"})
+
+
+def declares_rejection(operation: Operation) -> bool:
+    """Whether the contract declares a response for invalid input to `operation`.
+
+    Where it does not, the contract is silent on how invalid input is answered, and the contract
+    tests accept any 4xx as the rejection of an invalid (negative) request.
+    """
+    return any(response.status.upper() in _REJECTION_STATUSES for response in operation.http.responses)
+
+
+def _label(operation: Operation) -> str:
+    """The operation as schemathesis names it (`case.operation.label`) and the test ids show it."""
+    return f"{operation.http.method} {operation.http.path}"
+
+
+# Where schemathesis keeps each location's values on a case (`case.query`, `case.headers`...).
+_CASE_ATTRIBUTES = {ParamLocation.QUERY: "query", ParamLocation.HEADER: "headers", ParamLocation.COOKIE: "cookies"}
+
+
+def _delimited_arrays(operation: Operation) -> dict[str, list[str]]:
+    """Array parameters sent as one delimited value (`status=a,b`), by the case attribute holding them.
+
+    Sent as empty text, such a value is both an empty list (which the generated server reads) and
+    a list of one empty item (which schemathesis meant), so the contract tests do not count its
+    acceptance as accepted invalid data. Path arrays are left out: an empty segment routes nowhere.
+    """
+    arrays: dict[str, list[str]] = {}
+    for param in operation.http.params:
+        attribute = _CASE_ATTRIBUTES.get(param.location)
+        if attribute is not None and param.delimiter is not None:
+            arrays.setdefault(attribute, []).append(param.wire_name)
+    return arrays
 
 
 def _schemes(contract: Contract) -> dict[str, dict[str, Any]]:
@@ -92,7 +144,7 @@ def _operation_facts(operation: Operation) -> dict[str, Any]:
             cookies[param.wire_name] = _text(param.example)
     first_requirement = next((requirement for requirement in operation.security if requirement), ())
     return {
-        "id": f"{http.method} {http.path}",
+        "id": _label(operation),
         "method": http.method,
         "path": path,
         "query": query,
