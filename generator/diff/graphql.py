@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -381,16 +381,13 @@ class _Walk:
             self._fields(old, new)
 
     def _members(self, old: GraphQLUnionType, new: GraphQLUnionType) -> None:
-        old_names = {member.name for member in old.types}
-        new_names = {member.name for member in new.types}
-        for member in old.types:
-            if member.name not in new_names:
-                node = _part_node(old, "types", member.name)
-                self._removed(("TYPE_REMOVED_FROM_UNION",), (member.name, old.name), node)
-        for member in new.types:
-            if member.name not in old_names:
-                node = _part_node(new, "types", member.name)
-                self._judged(("TYPE_ADDED_TO_UNION",), (member.name, new.name), node)
+        self._references(
+            (old, new),
+            "types",
+            ([member.name for member in old.types], [member.name for member in new.types]),
+            ("TYPE_REMOVED_FROM_UNION", "TYPE_ADDED_TO_UNION"),
+            lambda union, member: (member, union),
+        )
 
     def _enum_values(self, old: GraphQLEnumType, new: GraphQLEnumType) -> None:
         for value_name, old_value in old.values.items():
@@ -407,16 +404,35 @@ class _Walk:
     def _interfaces(
         self, old: GraphQLObjectType | GraphQLInterfaceType, new: GraphQLObjectType | GraphQLInterfaceType
     ) -> None:
-        old_names = {interface.name for interface in old.interfaces}
-        new_names = {interface.name for interface in new.interfaces}
-        for interface in old.interfaces:
-            if interface.name not in new_names:
-                node = _part_node(old, "interfaces", interface.name)
-                self._removed(("IMPLEMENTED_INTERFACE_REMOVED",), (old.name, interface.name), node)
-        for interface in new.interfaces:
-            if interface.name not in old_names:
-                node = _part_node(new, "interfaces", interface.name)
-                self._judged(("IMPLEMENTED_INTERFACE_ADDED",), (new.name, interface.name), node)
+        self._references(
+            (old, new),
+            "interfaces",
+            ([interface.name for interface in old.interfaces], [interface.name for interface in new.interfaces]),
+            ("IMPLEMENTED_INTERFACE_REMOVED", "IMPLEMENTED_INTERFACE_ADDED"),
+            lambda owner, interface: (owner, interface),
+        )
+
+    def _references(
+        self,
+        definitions: tuple[GraphQLNamedType, GraphQLNamedType],
+        attribute: str,
+        referenced: tuple[list[str], list[str]],
+        kinds: tuple[str, str],
+        names: Callable[[str, str], tuple[str, str]],
+    ) -> None:
+        """Named types a definition lists (union members, implemented interfaces): each removed one
+        at its reference in OLD, each added one at its reference in NEW; graphql-core judges both.
+        `kinds` are the removed and added change types, `names` orders (definition, reference) as
+        graphql-core's description mentions them."""
+        old, new = definitions
+        old_names, new_names = referenced
+        old_set, new_set = set(old_names), set(new_names)
+        for name in old_names:
+            if name not in new_set:
+                self._removed((kinds[0],), names(old.name, name), _part_node(old, attribute, name))
+        for name in new_names:
+            if name not in old_set:
+                self._judged((kinds[1],), names(new.name, name), _part_node(new, attribute, name))
 
     def _fields(
         self, old: GraphQLObjectType | GraphQLInterfaceType, new: GraphQLObjectType | GraphQLInterfaceType

@@ -47,6 +47,15 @@ from generator.protoc import ProtocFailed, descriptor_set
 from generator.readers.proto import default_roots, protoc_names
 
 _Proto = TypeVar("_Proto")
+_Declared = TypeVar(
+    "_Declared",
+    descriptor_pb2.DescriptorProto,
+    descriptor_pb2.EnumDescriptorProto,
+    descriptor_pb2.ServiceDescriptorProto,
+)
+"""What `_declarations` compares: messages, enums or services."""
+_Reserving = TypeVar("_Reserving", descriptor_pb2.DescriptorProto, descriptor_pb2.EnumDescriptorProto)
+"""What declares `reserved` numbers and names: messages and enums."""
 _FieldProto = descriptor_pb2.FieldDescriptorProto
 
 # SourceCodeInfo paths: the field numbers of the descriptor messages that hold each element.
@@ -113,6 +122,10 @@ class _Contract:
             if found is not None:
                 return Location(self.display[file], found.span[0] + 1, found.span[1] + 1)
         return Location(self.display[file])
+
+    def part_location(self, element: _Element[_Proto], part: int, index: int) -> Location:
+        """Where the `index`th field, value, RPC or oneof (`part`: its descriptor field number) of `element` is."""
+        return self.location(element.file, (*element.path, part, index))
 
     def comment(self, file: str, path: tuple[int, ...]) -> tuple[str, str]:
         found = self.sources.get(file, {}).get(path)
@@ -339,9 +352,11 @@ class _Differ:
     def run(self) -> list[Change]:
         self._packages()
         self._files()
-        self._messages()
-        self._enums()
-        self._services()
+        self._declarations(
+            "message", self.old.messages, self.new.messages, self._fields, lambda proto: proto.options.map_entry
+        )
+        self._declarations("enum", self.old.enums, self.new.enums, self._values)
+        self._declarations("service", self.old.services, self.new.services, self._methods)
         return self.changes
 
     # Files and packages -------------------------------------------------------------------------
@@ -494,6 +509,23 @@ class _Differ:
                 continue
             self.add(Level.SAFE, f"{kind}-added", f"{kind} {name} was added", self.new.location(after.file, after.path))
 
+    def _declarations(
+        self,
+        kind: str,
+        old_index: Mapping[str, _Element[_Declared]],
+        new_index: Mapping[str, _Element[_Declared]],
+        members: Callable[[_Element[_Declared], _Element[_Declared]], None],
+        skip: Callable[[_Declared], bool] = lambda _: False,
+    ) -> None:
+        """Messages, enums or services: removed and added ones, then for each pair its deprecation,
+        its comment and its `members` (fields, values or RPCs)."""
+        for before, after in self._matched(kind, old_index, new_index, skip):
+            what = f"{kind} {after.name}"
+            location = self.new.location(after.file, after.path)
+            self._deprecation(what, before.proto.options.deprecated, after.proto.options.deprecated, location)
+            self._comment(what, (before.file, before.path), (after.file, after.path))
+            members(before, after)
+
     def _removal_explained(self, before: _Element[_Proto]) -> bool:
         """A type inside a removed message, package or changed package is reported with its container."""
         if before.parent:
@@ -511,13 +543,17 @@ class _Differ:
 
     def _reserved(
         self,
-        what: str,
+        kind: str,
+        before: _Element[_Reserving],
+        after: _Element[_Reserving],
         numbers: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-        names: tuple[set[str], set[str]],
         deleted: tuple[set[int], set[str]],
-        location: Location,
     ) -> None:
-        """Reservations lifted (a deleted number or name may return with another meaning) or added."""
+        """Reservations of a message or enum lifted (a deleted number or name may return with another
+        meaning) or added; `numbers` are both sides' reserved ranges, half-open."""
+        what = f"{kind} {after.name}"
+        names = set(before.proto.reserved_name), set(after.proto.reserved_name)
+        location = self.new.location(after.file, after.path)
         old_numbers, new_numbers = (_ranges(side) for side in numbers)
         lifted = _subtract(old_numbers, new_numbers)
         lifted_names = sorted(names[0] - names[1])
@@ -534,6 +570,10 @@ class _Differ:
         if fresh or fresh_names:
             reserved = ", ".join(filter(None, [_range_text(fresh), ", ".join(fresh_names)]))
             self.add(Level.SAFE, "reserved-added", f"{what} now reserves {reserved}", location)
+
+    def _member_added(self, rule: str, what: str, after: _Element[_Proto], part: int, index: int) -> None:
+        """A field, enum value or RPC that NEW's `after` declares and OLD's did not: SAFE."""
+        self.add(Level.SAFE, rule, f"{what} was added to {after.name}", self.new.part_location(after, part, index))
 
     def _deletion(
         self,
@@ -567,20 +607,7 @@ class _Differ:
                 location,
             )
 
-    # Messages and fields -------------------------------------------------------------------------
-
-    def _messages(self) -> None:
-        pairs = self._matched("message", self.old.messages, self.new.messages, lambda proto: proto.options.map_entry)
-        for before, after in pairs:
-            what = f"message {after.name}"
-            self._deprecation(
-                what,
-                before.proto.options.deprecated,
-                after.proto.options.deprecated,
-                self.new.location(after.file, after.path),
-            )
-            self._comment(what, (before.file, before.path), (after.file, after.path))
-            self._fields(before, after)
+    # Fields --------------------------------------------------------------------------------------
 
     def _fields(
         self, before: _Element[descriptor_pb2.DescriptorProto], after: _Element[descriptor_pb2.DescriptorProto]
@@ -607,7 +634,7 @@ class _Differ:
                     "field-number-changed",
                     f"field {number} ({proto.name}) of {after.name} is now number {moved_to}: "
                     "binary data written with either number is misread by the other side",
-                    self.new.location(after.file, (*after.path, _MESSAGE_FIELD, new_fields[moved_to][0])),
+                    self.new.part_location(after, _MESSAGE_FIELD, new_fields[moved_to][0]),
                 )
                 continue
             deleted_numbers.add(number)
@@ -617,23 +644,12 @@ class _Differ:
                 "field",
                 any(start <= number < end for start, end in new_reserved),
                 proto.name in after.proto.reserved_name,
-                self.old.location(before.file, (*before.path, _MESSAGE_FIELD, index)),
+                self.old.part_location(before, _MESSAGE_FIELD, index),
             )
         for number, (index, proto) in new_fields.items():
             if number not in old_fields and number not in renumbered:
-                self.add(
-                    Level.SAFE,
-                    "field-added",
-                    f"field {number} ({proto.name}) was added to {after.name}",
-                    self.new.location(after.file, (*after.path, _MESSAGE_FIELD, index)),
-                )
-        self._reserved(
-            f"message {after.name}",
-            (old_reserved, new_reserved),
-            (set(before.proto.reserved_name), set(after.proto.reserved_name)),
-            (deleted_numbers, deleted_names),
-            self.new.location(after.file, after.path),
-        )
+                self._member_added("field-added", f"field {number} ({proto.name})", after, _MESSAGE_FIELD, index)
+        self._reserved("message", before, after, (old_reserved, new_reserved), (deleted_numbers, deleted_names))
 
     def _oneof_renames(
         self,
@@ -673,7 +689,7 @@ class _Differ:
                 "oneof-renamed",
                 f"oneof {old_name} of {after.name} was renamed to {target}: the wire and JSON are unchanged, "
                 "generated accessors are not",
-                self.new.location(after.file, (*after.path, _MESSAGE_ONEOF, index)),
+                self.new.part_location(after, _MESSAGE_ONEOF, index),
             )
         return renames
 
@@ -830,19 +846,7 @@ class _Differ:
         else:
             self.add(Level.BREAKING, rule, f"{what} changed from {was} to {now}", location)
 
-    # Enums ---------------------------------------------------------------------------------------
-
-    def _enums(self) -> None:
-        for before, after in self._matched("enum", self.old.enums, self.new.enums):
-            what = f"enum {after.name}"
-            self._deprecation(
-                what,
-                before.proto.options.deprecated,
-                after.proto.options.deprecated,
-                self.new.location(after.file, after.path),
-            )
-            self._comment(what, (before.file, before.path), (after.file, after.path))
-            self._values(before, after)
+    # Enum values ---------------------------------------------------------------------------------
 
     def _values(
         self, before: _Element[descriptor_pb2.EnumDescriptorProto], after: _Element[descriptor_pb2.EnumDescriptorProto]
@@ -885,7 +889,7 @@ class _Differ:
                     Level.BREAKING,
                     "enum-value-renamed",
                     f"{what} was renamed to {successors[0]}: JSON and text format use the name",
-                    self.new.location(after.file, (*after.path, _ENUM_VALUE, new_by_name[successors[0]][0])),
+                    self.new.part_location(after, _ENUM_VALUE, new_by_name[successors[0]][0]),
                 )
                 continue
             deleted_names.add(name)
@@ -896,37 +900,14 @@ class _Differ:
                 "enum-value",
                 value.number in new_numbers or any(start <= value.number < end for start, end in new_reserved),
                 name in after.proto.reserved_name,
-                self.old.location(before.file, (*before.path, _ENUM_VALUE, index)),
+                self.old.part_location(before, _ENUM_VALUE, index),
             )
         for name, (index, value) in new_by_name.items():
             if name not in old_by_name and name not in claimed:
-                self.add(
-                    Level.SAFE,
-                    "enum-value-added",
-                    f"value {name} ({value.number}) was added to {after.name}",
-                    self.new.location(after.file, (*after.path, _ENUM_VALUE, index)),
-                )
-        self._reserved(
-            f"enum {after.name}",
-            (old_reserved, new_reserved),
-            (set(before.proto.reserved_name), set(after.proto.reserved_name)),
-            (deleted_numbers, deleted_names),
-            self.new.location(after.file, after.path),
-        )
+                self._member_added("enum-value-added", f"value {name} ({value.number})", after, _ENUM_VALUE, index)
+        self._reserved("enum", before, after, (old_reserved, new_reserved), (deleted_numbers, deleted_names))
 
-    # Services and RPCs ---------------------------------------------------------------------------
-
-    def _services(self) -> None:
-        for before, after in self._matched("service", self.old.services, self.new.services):
-            what = f"service {after.name}"
-            self._deprecation(
-                what,
-                before.proto.options.deprecated,
-                after.proto.options.deprecated,
-                self.new.location(after.file, after.path),
-            )
-            self._comment(what, (before.file, before.path), (after.file, after.path))
-            self._methods(before, after)
+    # RPCs ----------------------------------------------------------------------------------------
 
     def _methods(
         self,
@@ -954,23 +935,18 @@ class _Differ:
                     Level.BREAKING,
                     "rpc-renamed",
                     f"{what} was renamed to {twins[0]}: clients call it by its old path",
-                    self.new.location(after.file, (*after.path, _SERVICE_METHOD, new_methods[twins[0]][0])),
+                    self.new.part_location(after, _SERVICE_METHOD, new_methods[twins[0]][0]),
                 )
                 continue
             self.add(
                 Level.BREAKING,
                 "rpc-removed",
                 f"{what} was removed: clients calling it get UNIMPLEMENTED",
-                self.old.location(before.file, (*before.path, _SERVICE_METHOD, index)),
+                self.old.part_location(before, _SERVICE_METHOD, index),
             )
         for name, (index, _) in new_methods.items():
             if name not in old_methods and name not in claimed:
-                self.add(
-                    Level.SAFE,
-                    "rpc-added",
-                    f"RPC {name} was added to {after.name}",
-                    self.new.location(after.file, (*after.path, _SERVICE_METHOD, index)),
-                )
+                self._member_added("rpc-added", f"RPC {name}", after, _SERVICE_METHOD, index)
 
     def _method(
         self,
