@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import metadata
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from importlib import metadata
 
 import black
 import black.mode

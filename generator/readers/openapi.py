@@ -45,6 +45,7 @@ from generator.readers.openapi_schemas import (
     SchemaLowering,
     normalize_schemas,
     split_nullable,
+    widen_parameter_union,
 )
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
 
@@ -307,6 +308,7 @@ class _Lowerer:
             if schema is None and isinstance(raw.get("content"), dict):
                 first_media: Any = next(iter(raw["content"].values()), {})
                 schema = first_media.get("schema", {}) if isinstance(first_media, dict) else {}
+            schema = widen_parameter_union(schema, self.schemas.resolve) or schema
             type_ref = self.schemas.lower(schema or {}, f"{class_stem} {wire_name}")
             if not _fits_in_parameter(type_ref, self.schemas):
                 self.sink.warning(

@@ -9,7 +9,7 @@ moved into `components/schemas` so the model generator makes exactly one class f
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
@@ -293,3 +293,66 @@ def normalize_schemas(document: dict[str, Any]) -> list[tuple[str, str]]:
             if rule(node):
                 changed.append((code, pointer + suffix))
     return changed
+
+
+_SCALAR_TYPES = ("boolean", "integer", "number", "string")
+_UNION_SIBLINGS_ALLOWED = {"description", "title", "example", "examples", "deprecated", "default"}
+
+
+def widen_parameter_union(schema: Any, resolve: Callable[[Any], Any]) -> dict[str, Any] | None:
+    """One plain schema for a parameter's `oneOf`/`anyOf` of scalars (or of a scalar and an array).
+
+    A parameter is text on the wire, so `oneOf: [integer, string]` (GitHub's `workflow_id`) is
+    exactly the strings both options accept: a `string`. Scalar-or-array (`fields=a` or
+    `fields=a&fields=b`) is an array of the widened scalar: one value arrives as a list of one.
+    None when the schema is no such union, so the caller keeps its usual handling.
+    """
+    resolved = resolve(schema)
+    if not isinstance(resolved, dict):
+        return None
+    nullable, core = split_nullable(resolved)
+    options = core.get("oneOf", core.get("anyOf"))
+    if not isinstance(options, list) or len(options) < 2 or set(core) - {"oneOf", "anyOf"} - _UNION_SIBLINGS_ALLOWED:
+        return None
+    scalars: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+    for option in options:
+        option_nullable, option_core = split_nullable(resolve(option) if isinstance(option, dict) else {})
+        nullable = nullable or option_nullable or option_core.get("type") == "null"
+        if option_core.get("type") == "null":
+            continue
+        if option_core.get("type") == "array" and _is_plain_scalar(resolve(option_core.get("items"))):
+            items.append(resolve(option_core["items"]))
+        elif _is_plain_scalar(option_core):
+            scalars.append(option_core)
+        else:
+            return None
+    if not scalars and not items:
+        return None
+    widened: dict[str, Any] = _widest_scalar([*scalars, *items])
+    if items:
+        widened = {"type": "array", "items": widened}
+    for keyword in ("description", "deprecated"):
+        if keyword in core:
+            widened[keyword] = core[keyword]
+    return {**widened, "nullable": True} if nullable else widened
+
+
+def _is_plain_scalar(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") in _SCALAR_TYPES
+        and not any(keyword in schema for keyword in _NEEDS_CLASS if keyword != "enum")
+    )
+
+
+def _widest_scalar(options: list[dict[str, Any]]) -> dict[str, Any]:
+    """The one scalar type whose wire text covers every option's (enums and constraints dropped)."""
+    types = {str(option["type"]) for option in options}
+    if len(types) == 1:
+        only = types.pop()
+        formats = {option.get("format") for option in options}
+        return {"type": only, "format": formats.pop()} if len(formats) == 1 and None not in formats else {"type": only}
+    if types == {"integer", "number"}:
+        return {"type": "number"}
+    return {"type": "string"}
