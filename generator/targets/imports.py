@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections.abc import Iterable
+from functools import lru_cache
+
+_TOKENS = re.compile(
+    r"""(?P<string>(?:[rRbBuUfF]{1,2})?(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"""
+    r"""|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))"""
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<attribute>\.\s*[^\W\d]\w*)"
+    r"|(?P<number>\d[\w.]*)"
+    r"|(?P<name>[^\W\d]\w*)"
+)
+"""String literals, comments, `.attribute`s and numbers are matched (and skipped) before names."""
 
 
-def _names(text: str) -> set[str]:
-    """Bare names in a Python fragment: not attributes (`x.name`), not inside string literals."""
-    found: set[str] = set()
-    previous = ""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NAME and previous != ".":
-                found.add(token.string)
-            previous = token.string
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return found
+@lru_cache(maxsize=65536)
+def _names(text: str) -> frozenset[str]:
+    """Bare names in a Python fragment: not attributes (`x.name`), not inside string literals.
+
+    A regular expression rather than `tokenize`: big contracts ask this of hundreds of thousands
+    of fragments, and the tokenizer made it a tenth of the whole run.
+    """
+    return frozenset(match.group("name") for match in _TOKENS.finditer(text) if match.lastgroup == "name")
 
 
 def used_names(texts: Iterable[str], candidates: Iterable[str]) -> list[str]:
