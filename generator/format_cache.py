@@ -1,4 +1,5 @@
-"""A persistent cache of black's output, keyed by exactly what black was given.
+"""A persistent cache of black's output, keyed by exactly what black was given (and of
+datamodel-code-generator's models, keyed by the schemas it was given: `readers/openapi_models.py`).
 
 black is the slowest stage (about 1,500 lines/s). After a contract edit most top-level definitions
 of every module are byte-identical to last time, so their formatted text can be reused: the key is

@@ -96,3 +96,28 @@ def test_least_recently_used_pieces_are_dropped_past_the_limit(
     rows = dict(sqlite3.connect(cache_dir / format_cache.FILE_NAME).execute("SELECT key, size FROM pieces").fetchall())
     assert sum(rows.values()) <= 750
     assert "old0" not in rows and "new7" in rows
+
+
+def test_model_generation_is_cached_until_the_schemas_change(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.readers import openapi_models
+
+    document = {"openapi": "3.0.3", "components": {"schemas": {"Pet": {"type": "object", "properties": {}}}}}
+    document["components"]["schemas"]["Pet"]["properties"] = {"name": {"type": "string"}}
+    runs: list[str] = []
+    original = openapi_models._run_generator
+
+    def counting(document_text: str) -> tuple[str, dict[str, object]]:
+        runs.append(document_text)
+        return original(document_text)
+
+    monkeypatch.setattr(openapi_models, "_run_generator", counting)
+    first = openapi_models.generate_models(document)
+    assert openapi_models.generate_models(document) == first
+    assert len(runs) == 1
+    assert "class Pet(BaseModel)" in first.source and first.class_names == (("#/components/schemas/Pet", "Pet"),)
+    document["components"]["schemas"]["Pet"]["properties"]["age"] = {"type": "integer"}
+    assert "age:" in openapi_models.generate_models(document).source
+    assert len(runs) == 2
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    openapi_models.generate_models(document)
+    assert len(runs) == 3

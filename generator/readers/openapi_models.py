@@ -6,9 +6,11 @@ class it gave every schema `$ref` and targets never guess names.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import warnings
+from importlib.metadata import version as distribution_version
 from pathlib import Path
 from typing import Any
 
@@ -16,33 +18,49 @@ from datamodel_code_generator import generate
 from datamodel_code_generator._format_types import DatetimeClassType, Formatter, PythonVersion
 from datamodel_code_generator.enums import DataModelType, InputFileType
 
+from generator.format_cache import FormatCache, cache_directory, piece_key
 from generator.ir.model import ModelModule
 from generator.ir.names import generated_class_name
 
 _EMPTY_MODULE = "from __future__ import annotations\n"
+_CACHE_NAMESPACE = "datamodel-code-generator {} {}".format(
+    distribution_version("datamodel-code-generator"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+)
 
 
-def generate_models(document: dict[str, Any]) -> ModelModule:
-    """Run the model generator over `components/schemas` of a bundled document.
+def _cached_generation(document_text: str) -> tuple[str, dict[str, Any]]:
+    """The generator's module and metadata for this document, from the persistent cache if it has them.
 
-    Paths are dropped from the copy we hand over: operations' inline schemas were hoisted into
-    components by `SchemaLowering`, so the generator sees every schema exactly once.
+    The generator is the slowest part of reading a big contract (GitHub's REST schemas: ~30 s) and
+    a pure function of its input, its version and the options below, so a contract edit that leaves
+    `components/schemas` alone (most edits: a description, a new operation over existing schemas)
+    costs nothing here. The key covers this module's source, which holds the options.
     """
-    schemas = document.get("components", {}).get("schemas", {})
-    if not schemas:
-        return ModelModule(source=_EMPTY_MODULE)
-    models_only = {
-        "openapi": document.get("openapi", "3.1.0"),
-        "info": {"title": "contract", "version": "0"},
-        "paths": {},
-        "components": {"schemas": {name: without_generator_directives(schema) for name, schema in schemas.items()}},
-    }
+    key = piece_key(_CACHE_NAMESPACE, document_text)
+    cache = FormatCache(cache_directory())
+    try:
+        cached = cache.get_many([key]).get(key)
+    finally:
+        cache.close()
+    if cached is not None:
+        entry = json.loads(cached)
+        return str(entry["source"]), dict(entry["metadata"])
+    source, metadata = _run_generator(document_text)
+    cache = FormatCache(cache_directory())
+    try:
+        cache.put_many({key: json.dumps({"source": source, "metadata": metadata})})
+    finally:
+        cache.close()
+    return source, metadata
+
+
+def _run_generator(document_text: str) -> tuple[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="contractgen-models-") as scratch:
         metadata_path = Path(scratch) / "models.json"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             source = generate(
-                json.dumps(models_only, sort_keys=False),
+                document_text,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_310,
@@ -64,6 +82,26 @@ def generate_models(document: dict[str, Any]) -> ModelModule:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules for one document")
+    return source, metadata
+
+
+def generate_models(document: dict[str, Any]) -> ModelModule:
+    """Run the model generator over `components/schemas` of a bundled document.
+
+    Paths are dropped from the copy we hand over: operations' inline schemas were hoisted into
+    components by `SchemaLowering`, so the generator sees every schema exactly once.
+    """
+    schemas = document.get("components", {}).get("schemas", {})
+    if not schemas:
+        return ModelModule(source=_EMPTY_MODULE)
+    models_only = {
+        "openapi": document.get("openapi", "3.1.0"),
+        "info": {"title": "contract", "version": "0"},
+        "paths": {},
+        "components": {"schemas": {name: without_generator_directives(schema) for name, schema in schemas.items()}},
+    }
+    document_text = json.dumps(models_only, sort_keys=False)
+    source, metadata = _cached_generation(document_text)
     class_names = sorted(
         (entry["source_ref"], generated_class_name(entry["class_name"]))
         for entry in metadata["models"]
