@@ -38,8 +38,17 @@ def python_literal(value: Any) -> str:
 
 
 def _string_literal(text: str) -> str:
-    """`repr` of a str is always a valid, inert literal; non-printables come out as escapes."""
-    return repr(str(text))
+    """`repr` of a str is always a valid, inert literal; non-printables come out as escapes.
+
+    Quoted the way black would quote it (double quotes unless that needs more escapes), so the
+    module black is handed is already stable and black's costly second pass never runs.
+    """
+    text = str(text)
+    literal = repr(text)
+    if not literal.startswith("'") or text.count('"') > text.count("'"):
+        return literal
+    # Black's rule: double quotes unless they need more escapes than single quotes do.
+    return '"' + "".join('\\"' if char == '"' else "'" if char == "'" else repr(char)[1:-1] for char in text) + '"'
 
 
 def docstring_text(text: str) -> str:

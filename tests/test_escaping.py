@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+import black
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,13 @@ json_values = st.recursive(
 @given(json_values)
 def test_literal_round_trips_any_json_value(value: object) -> None:
     assert ast.literal_eval(python_literal(value)) == value
+
+
+@given(st.text(alphabet=st.sampled_from("ab'\"\\\n\x00\u2028é") | st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_string_literals_are_quoted_as_black_quotes_them(text: str) -> None:
+    """Already-black input makes black's second pass unnecessary (the format stage's main cost)."""
+    source = f"value = {python_literal(text)}\n"
+    assert black.format_str(source, mode=black.Mode(line_length=10_000)) == source
 
 
 @given(st.text())

@@ -78,6 +78,7 @@ def _run_generator(document_text: str) -> tuple[str, dict[str, Any]]:
                 disable_timestamp=True,
                 treat_dot_as_module=False,
                 set_default_enum_member=True,
+                use_double_quotes=True,
             )
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     if not isinstance(source, str):

@@ -14,6 +14,7 @@ from generator.escaping import python_literal
 from generator.ir.model import BodyKind, FormField, Operation, Param, ParamLocation, RequestBody, Response
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, constant_case, snake_case
 from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, Ref
+from generator.targets.layout import assigned, bracketed
 from generator.targets.python_signatures import Argument, default_expression, param_type
 from generator.targets.python_types import spell
 
@@ -61,6 +62,8 @@ class ClientOperationView:
     path_expression: str
     request_keywords: tuple[str, ...]
     body_adapter: str | None
+    body_adapter_value: str
+    """`TypeAdapter(<body_adapter>)`, laid out for its long assignment line."""
     constants: tuple[tuple[PythonIdentifier, str], ...]
     stream_name: PythonIdentifier | None = None
     """`<op>_stream` for binary downloads: the response, unread, inside a context manager."""
@@ -212,16 +215,16 @@ def client_operation_view(
         argument = _param_argument(param, name)
         if argument.default is not None and "(" in argument.default:
             hoisted = PythonIdentifier(f"{constant}_{constant_case(param.name)}_DEFAULT")
-            constants.append((hoisted, argument.default))
+            constants.append((hoisted, assigned(f"_{hoisted}", argument.default)))
             argument = Argument(name, argument.annotation, "_" + hoisted)
         (required if argument.default is None else optional).append(argument)
     request_keywords = (
-        [f"query=[{', '.join(f'({wire}, {name})' for wire, name in located[ParamLocation.QUERY])}]"]
+        [bracketed("query=[", [f"({wire}, {name})" for wire, name in located[ParamLocation.QUERY]], "]", 8)]
         if located[ParamLocation.QUERY]
         else []
     )
     request_keywords.extend(
-        f"{_LOCATION_KEYWORDS[location]}={{{', '.join(f'{wire}: {name}' for wire, name in located[location])}}}"
+        bracketed(f"{_LOCATION_KEYWORDS[location]}={{", [f"{wire}: {name}" for wire, name in located[location]], "}", 8)
         for location in (ParamLocation.HEADER, ParamLocation.COOKIE)
         if located[location]
     )
@@ -252,6 +255,7 @@ def client_operation_view(
         path_expression=_path_expression(http.path, located[ParamLocation.PATH]),
         request_keywords=tuple(request_keywords),
         body_adapter=body_adapter,
+        body_adapter_value=assigned(f"_{constant}_BODY: TypeAdapter[{body_adapter}]", f"TypeAdapter({body_adapter})"),
         constants=tuple(constants),
     )
 

@@ -49,6 +49,7 @@ SCHEMES: dict[str, SecurityScheme] = {
     "ApiKeyAuth": SecurityScheme("ApiKeyAuth", "apiKey", "header", "X-API-Key", ""),
 }
 
+
 _LIST_PETS = Endpoint(
     "listPets",
     "GET",

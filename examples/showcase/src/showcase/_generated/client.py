@@ -64,6 +64,7 @@ SCHEMES: dict[str, SecurityScheme] = {
     "OAuth2": SecurityScheme("OAuth2", "oauth2", "", "", "https://api.example.com/v2/auth/token"),
 }
 
+
 _LIST_ITEMS_SORT_DEFAULT = models.ListItemsSort("-createdAt")
 
 _LIST_ITEMS = Endpoint(
