@@ -450,17 +450,27 @@ def ratios(rows: list[Row]) -> dict[str, object]:
 # Output
 
 
+def versus(ours: Row | None, peer: Row) -> float | None:
+    """contractgen's cold wall time over this peer's, when both succeeded."""
+    if ours is None or ours.result != "ok" or peer.tool == "contractgen" or peer.result != "ok" or not peer.wall_s:
+        return None
+    return (ours.wall_s or 0) / peer.wall_s
+
+
 def fmt(value: float | int | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
 
 def print_report(report: Report) -> None:
     print(f"\n== {report.contract}: {report.files} file(s){' - ' + report.note if report.note else ''}")
-    print(f"{'tool':<34}{'step':<38}{'wall s':>9}{'peak MiB':>10}{'exit':>6}  {'result':<9}{'.py':>7}{'lines':>10}")
+    header = f"{'tool':<34}{'step':<38}{'wall s':>9}{'peak MiB':>10}{'exit':>6}  {'result':<9}{'.py':>7}{'lines':>10}"
+    print(header + f"{'cg/this':>9}")
+    ours = next((row for row in report.rows if row.tool == "contractgen" and row.step == "cold"), None)
     for row in report.rows:
         print(
             f"{row.tool:<34}{row.step:<38}{fmt(row.wall_s, '.2f'):>9}{fmt(row.peak_mib, '.0f'):>10}"
             f"{fmt(row.exit_code, 'd'):>6}  {row.result:<9}{fmt(row.py_files, 'd'):>7}{fmt(row.py_lines, 'd'):>10}"
+            f"{fmt(versus(ours, row), '.2f'):>9}"
         )
     for row in report.rows:
         if row.why:
