@@ -9,6 +9,7 @@ formatted in parallel processes when there is enough work to pay for them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -72,7 +73,7 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
     jobs: list[tuple[int, list[str]]] = [
         (index, split_top_level(spec.content) if spec.path.endswith(".py") else [_STUB_MARK + spec.content])
         for index, spec in enumerate(files)
-        if spec.path.endswith((".py", ".pyi")) and spec.content.strip()
+        if spec.formatted and spec.path.endswith((".py", ".pyi")) and spec.content.strip()
     ]
     pieces = [piece for _, file_pieces in jobs for piece in file_pieces]
     results = _format_cached(pieces)
@@ -85,7 +86,7 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
         if errors:
             raise FormattingError(f"{files[index].path}: generated code does not parse: {errors[0]}") from errors[0]
         spec = files[index]
-        formatted[index] = FileSpec(spec.path, join_top_level([str(result) for result in outcome]), spec.owner)
+        formatted[index] = dataclasses.replace(spec, content=join_top_level([str(result) for result in outcome]))
     return formatted
 
 

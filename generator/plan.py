@@ -24,3 +24,6 @@ class FileSpec:
     path: str
     content: str
     owner: Ownership = Ownership.GENERATED
+    formatted: bool = True
+    """Whether black formats it. False for another tool's output shipped as it wrote it (protoc's
+    modules, marked `# fmt: off`: formatting them cost ~150x protoc's own time)."""

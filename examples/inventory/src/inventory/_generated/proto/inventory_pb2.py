@@ -3,47 +3,51 @@
 # NO CHECKED-IN PROTOBUF GENCODE
 # source: inventory.proto
 # Protobuf Python Version: 7.35.1
+# fmt: off
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "inventory.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'inventory.proto'
 )
 # @@protoc_insertion_point(imports)
 
 _sym_db = _symbol_database.Default()
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n\x0finventory.proto\x12\x0cinventory.v1"i\n\x04Item\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n\x08quantity\x18\x03 \x01(\x05R\x08quantity\x12\x1f\n\x0bprice_cents\x18\x04 \x01(\x03R\npriceCents""\n\x0eGetItemRequest\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku"(\n\x10ListItemsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit"=\n\x11ListItemsResponse\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x12.inventory.v1.ItemR\x05items"\'\n\x11WatchStockRequest\x12\x12\n\x04skus\x18\x01 \x03(\tR\x04skus";\n\x0bStockChange\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x1a\n\x08quantity\x18\x02 \x01(\x05R\x08quantity2\xec\x01\n\tInventory\x12@\n\x07GetItem\x12\x1c.inventory.v1.GetItemRequest\x1a\x12.inventory.v1.Item"\x03\x90\x02\x01\x12Q\n\tListItems\x12\x1e.inventory.v1.ListItemsRequest\x1a\x1f.inventory.v1.ListItemsResponse"\x03\x90\x02\x01\x12J\n\nWatchStock\x12\x1f.inventory.v1.WatchStockRequest\x1a\x19.inventory.v1.StockChange0\x01\x62\x06proto3'
-)
+
+
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x0finventory.proto\x12\x0cinventory.v1\"i\n\x04Item\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n\x08quantity\x18\x03 \x01(\x05R\x08quantity\x12\x1f\n\x0bprice_cents\x18\x04 \x01(\x03R\npriceCents\"\"\n\x0eGetItemRequest\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\"(\n\x10ListItemsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\"=\n\x11ListItemsResponse\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x12.inventory.v1.ItemR\x05items\"\'\n\x11WatchStockRequest\x12\x12\n\x04skus\x18\x01 \x03(\tR\x04skus\";\n\x0bStockChange\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x1a\n\x08quantity\x18\x02 \x01(\x05R\x08quantity2\xec\x01\n\tInventory\x12@\n\x07GetItem\x12\x1c.inventory.v1.GetItemRequest\x1a\x12.inventory.v1.Item\"\x03\x90\x02\x01\x12Q\n\tListItems\x12\x1e.inventory.v1.ListItemsRequest\x1a\x1f.inventory.v1.ListItemsResponse\"\x03\x90\x02\x01\x12J\n\nWatchStock\x12\x1f.inventory.v1.WatchStockRequest\x1a\x19.inventory.v1.StockChange0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "inventory_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'inventory_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_INVENTORY"].methods_by_name["GetItem"]._loaded_options = None
-    _globals["_INVENTORY"].methods_by_name["GetItem"]._serialized_options = b"\220\002\001"
-    _globals["_INVENTORY"].methods_by_name["ListItems"]._loaded_options = None
-    _globals["_INVENTORY"].methods_by_name["ListItems"]._serialized_options = b"\220\002\001"
-    _globals["_ITEM"]._serialized_start = 33
-    _globals["_ITEM"]._serialized_end = 138
-    _globals["_GETITEMREQUEST"]._serialized_start = 140
-    _globals["_GETITEMREQUEST"]._serialized_end = 174
-    _globals["_LISTITEMSREQUEST"]._serialized_start = 176
-    _globals["_LISTITEMSREQUEST"]._serialized_end = 216
-    _globals["_LISTITEMSRESPONSE"]._serialized_start = 218
-    _globals["_LISTITEMSRESPONSE"]._serialized_end = 279
-    _globals["_WATCHSTOCKREQUEST"]._serialized_start = 281
-    _globals["_WATCHSTOCKREQUEST"]._serialized_end = 320
-    _globals["_STOCKCHANGE"]._serialized_start = 322
-    _globals["_STOCKCHANGE"]._serialized_end = 381
-    _globals["_INVENTORY"]._serialized_start = 384
-    _globals["_INVENTORY"]._serialized_end = 620
+  DESCRIPTOR._loaded_options = None
+  _globals['_INVENTORY'].methods_by_name['GetItem']._loaded_options = None
+  _globals['_INVENTORY'].methods_by_name['GetItem']._serialized_options = b'\220\002\001'
+  _globals['_INVENTORY'].methods_by_name['ListItems']._loaded_options = None
+  _globals['_INVENTORY'].methods_by_name['ListItems']._serialized_options = b'\220\002\001'
+  _globals['_ITEM']._serialized_start=33
+  _globals['_ITEM']._serialized_end=138
+  _globals['_GETITEMREQUEST']._serialized_start=140
+  _globals['_GETITEMREQUEST']._serialized_end=174
+  _globals['_LISTITEMSREQUEST']._serialized_start=176
+  _globals['_LISTITEMSREQUEST']._serialized_end=216
+  _globals['_LISTITEMSRESPONSE']._serialized_start=218
+  _globals['_LISTITEMSRESPONSE']._serialized_end=279
+  _globals['_WATCHSTOCKREQUEST']._serialized_start=281
+  _globals['_WATCHSTOCKREQUEST']._serialized_end=320
+  _globals['_STOCKCHANGE']._serialized_start=322
+  _globals['_STOCKCHANGE']._serialized_end=381
+  _globals['_INVENTORY']._serialized_start=384
+  _globals['_INVENTORY']._serialized_end=620
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,4 @@
+# fmt: off
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -16,13 +17,7 @@ class Item(_message.Message):
     name: str
     quantity: int
     price_cents: int
-    def __init__(
-        self,
-        sku: _Optional[str] = ...,
-        name: _Optional[str] = ...,
-        quantity: _Optional[int] = ...,
-        price_cents: _Optional[int] = ...,
-    ) -> None: ...
+    def __init__(self, sku: _Optional[str] = ..., name: _Optional[str] = ..., quantity: _Optional[int] = ..., price_cents: _Optional[int] = ...) -> None: ...
 
 class GetItemRequest(_message.Message):
     __slots__ = ("sku",)

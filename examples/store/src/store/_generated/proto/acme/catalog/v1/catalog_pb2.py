@@ -3,16 +3,20 @@
 # NO CHECKED-IN PROTOBUF GENCODE
 # source: acme/catalog/v1/catalog.proto
 # Protobuf Python Version: 7.35.1
+# fmt: off
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "acme/catalog/v1/catalog.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'acme/catalog/v1/catalog.proto'
 )
 # @@protoc_insertion_point(imports)
 
@@ -28,47 +32,46 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from google.protobuf import wrappers_pb2 as google_dot_protobuf_dot_wrappers__pb2
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n\x1d\x61\x63me/catalog/v1/catalog.proto\x12\x0f\x61\x63me.catalog.v1\x1a\x1a\x61\x63me/common/v1/money.proto\x1a\x19google/protobuf/any.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto"\xb8\t\n\x07Product\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12+\n\x05price\x18\x03 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05price\x12\x12\n\x04tags\x18\x04 \x03(\tR\x04tags\x12H\n\nattributes\x18\x05 \x03(\x0b\x32(.acme.catalog.v1.Product.AttributesEntryR\nattributes\x12V\n\x10variants_by_size\x18\x06 \x03(\x0b\x32,.acme.catalog.v1.Product.VariantsBySizeEntryR\x0evariantsBySize\x12\x39\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12>\n\rshipping_time\x18\x08 \x01(\x0b\x32\x19.google.protobuf.DurationR\x0cshippingTime\x12\x33\n\x08metadata\x18\t \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\x38\n\x08subtitle\x18\n \x01(\x0b\x32\x1c.google.protobuf.StringValueR\x08subtitle\x12\x31\n\x05stock\x18\x0b \x01(\x0b\x32\x1b.google.protobuf.Int64ValueR\x05stock\x12\x1d\n\x07\x62\x61rcode\x18\x0c \x01(\tH\x01R\x07\x62\x61rcode\x88\x01\x01\x12\x37\n\x06status\x18\r \x01(\x0e\x32\x1f.acme.catalog.v1.Product.StatusR\x06status\x12\x1b\n\x08in_stock\x18\x0e \x01(\x08H\x00R\x07inStock\x12;\n\nrestock_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00R\trestockAt\x12\x31\n\x13\x64iscontinued_reason\x18\x10 \x01(\tH\x00R\x12\x64iscontinuedReason\x12\x1c\n\tthumbnail\x18\x11 \x01(\x0cR\tthumbnail\x12\x16\n\x06rating\x18\x12 \x01(\x01R\x06rating\x12\x31\n\x07reviews\x18\x13 \x03(\x0b\x32\x17.acme.catalog.v1.ReviewR\x07reviews\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a\x63\n\x13VariantsBySizeEntry\x12\x10\n\x03key\x18\x01 \x01(\x05R\x03key\x12\x36\n\x05value\x18\x02 \x01(\x0b\x32 .acme.catalog.v1.Product.VariantR\x05value:\x02\x38\x01\x1a\x31\n\x07Variant\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label"H\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATUS_DRAFT\x10\x01\x12\x14\n\x10STATUS_PUBLISHED\x10\x02\x42\x0e\n\x0c\x61vailabilityB\n\n\x08_barcode"b\n\x06Review\x12\x14\n\x05stars\x18\x01 \x01(\x05R\x05stars\x12\x12\n\x04text\x18\x02 \x01(\tR\x04text\x12.\n\x07\x64\x65tails\x18\x03 \x01(\x0b\x32\x14.google.protobuf.AnyR\x07\x64\x65tails"\\\n\x11GetProductRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x37\n\tread_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\x08readMask"Q\n\x13ListProductsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken"E\n\x10UploadImageChunk\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x12\n\x04\x64\x61ta\x18\x02 \x01(\x0cR\x04\x64\x61ta"O\n\x13UploadImageResponse\x12\x19\n\x08image_id\x18\x01 \x01(\tR\x07imageId\x12\x1d\n\nsize_bytes\x18\x02 \x01(\x03R\tsizeBytes"a\n\nPriceQuery\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x34\n\x08\x63urrency\x18\x02 \x01(\x0e\x32\x18.acme.common.v1.CurrencyR\x08\x63urrency"\x95\x01\n\nPriceQuote\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12+\n\x05price\x18\x02 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05price\x12;\n\x0bvalid_until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nvalidUntil2\xa5\x03\n\x07\x43\x61talog\x12O\n\nGetProduct\x12".acme.catalog.v1.GetProductRequest\x1a\x18.acme.catalog.v1.Product"\x03\x90\x02\x01\x12P\n\x0cListProducts\x12$.acme.catalog.v1.ListProductsRequest\x1a\x18.acme.catalog.v1.Product0\x01\x12X\n\x0bUploadImage\x12!.acme.catalog.v1.UploadImageChunk\x1a$.acme.catalog.v1.UploadImageResponse(\x01\x12K\n\x0bQuotePrices\x12\x1b.acme.catalog.v1.PriceQuery\x1a\x1b.acme.catalog.v1.PriceQuote(\x01\x30\x01\x12P\n\rDeleteProduct\x12".acme.catalog.v1.GetProductRequest\x1a\x16.google.protobuf.Empty"\x03\x90\x02\x02\x62\x06proto3'
-)
+
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x61\x63me/catalog/v1/catalog.proto\x12\x0f\x61\x63me.catalog.v1\x1a\x1a\x61\x63me/common/v1/money.proto\x1a\x19google/protobuf/any.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1bgoogle/protobuf/empty.proto\x1a google/protobuf/field_mask.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1egoogle/protobuf/wrappers.proto\"\xb8\t\n\x07Product\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12+\n\x05price\x18\x03 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05price\x12\x12\n\x04tags\x18\x04 \x03(\tR\x04tags\x12H\n\nattributes\x18\x05 \x03(\x0b\x32(.acme.catalog.v1.Product.AttributesEntryR\nattributes\x12V\n\x10variants_by_size\x18\x06 \x03(\x0b\x32,.acme.catalog.v1.Product.VariantsBySizeEntryR\x0evariantsBySize\x12\x39\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\tcreatedAt\x12>\n\rshipping_time\x18\x08 \x01(\x0b\x32\x19.google.protobuf.DurationR\x0cshippingTime\x12\x33\n\x08metadata\x18\t \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\x12\x38\n\x08subtitle\x18\n \x01(\x0b\x32\x1c.google.protobuf.StringValueR\x08subtitle\x12\x31\n\x05stock\x18\x0b \x01(\x0b\x32\x1b.google.protobuf.Int64ValueR\x05stock\x12\x1d\n\x07\x62\x61rcode\x18\x0c \x01(\tH\x01R\x07\x62\x61rcode\x88\x01\x01\x12\x37\n\x06status\x18\r \x01(\x0e\x32\x1f.acme.catalog.v1.Product.StatusR\x06status\x12\x1b\n\x08in_stock\x18\x0e \x01(\x08H\x00R\x07inStock\x12;\n\nrestock_at\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.TimestampH\x00R\trestockAt\x12\x31\n\x13\x64iscontinued_reason\x18\x10 \x01(\tH\x00R\x12\x64iscontinuedReason\x12\x1c\n\tthumbnail\x18\x11 \x01(\x0cR\tthumbnail\x12\x16\n\x06rating\x18\x12 \x01(\x01R\x06rating\x12\x31\n\x07reviews\x18\x13 \x03(\x0b\x32\x17.acme.catalog.v1.ReviewR\x07reviews\x1a=\n\x0f\x41ttributesEntry\x12\x10\n\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n\x05value\x18\x02 \x01(\tR\x05value:\x02\x38\x01\x1a\x63\n\x13VariantsBySizeEntry\x12\x10\n\x03key\x18\x01 \x01(\x05R\x03key\x12\x36\n\x05value\x18\x02 \x01(\x0b\x32 .acme.catalog.v1.Product.VariantR\x05value:\x02\x38\x01\x1a\x31\n\x07Variant\x12\x10\n\x03sku\x18\x01 \x01(\tR\x03sku\x12\x14\n\x05label\x18\x02 \x01(\tR\x05label\"H\n\x06Status\x12\x16\n\x12STATUS_UNSPECIFIED\x10\x00\x12\x10\n\x0cSTATUS_DRAFT\x10\x01\x12\x14\n\x10STATUS_PUBLISHED\x10\x02\x42\x0e\n\x0c\x61vailabilityB\n\n\x08_barcode\"b\n\x06Review\x12\x14\n\x05stars\x18\x01 \x01(\x05R\x05stars\x12\x12\n\x04text\x18\x02 \x01(\tR\x04text\x12.\n\x07\x64\x65tails\x18\x03 \x01(\x0b\x32\x14.google.protobuf.AnyR\x07\x64\x65tails\"\\\n\x11GetProductRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x37\n\tread_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskR\x08readMask\"Q\n\x13ListProductsRequest\x12\x1b\n\tpage_size\x18\x01 \x01(\x05R\x08pageSize\x12\x1d\n\npage_token\x18\x02 \x01(\tR\tpageToken\"E\n\x10UploadImageChunk\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x12\n\x04\x64\x61ta\x18\x02 \x01(\x0cR\x04\x64\x61ta\"O\n\x13UploadImageResponse\x12\x19\n\x08image_id\x18\x01 \x01(\tR\x07imageId\x12\x1d\n\nsize_bytes\x18\x02 \x01(\x03R\tsizeBytes\"a\n\nPriceQuery\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12\x34\n\x08\x63urrency\x18\x02 \x01(\x0e\x32\x18.acme.common.v1.CurrencyR\x08\x63urrency\"\x95\x01\n\nPriceQuote\x12\x1d\n\nproduct_id\x18\x01 \x01(\tR\tproductId\x12+\n\x05price\x18\x02 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05price\x12;\n\x0bvalid_until\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\nvalidUntil2\xa5\x03\n\x07\x43\x61talog\x12O\n\nGetProduct\x12\".acme.catalog.v1.GetProductRequest\x1a\x18.acme.catalog.v1.Product\"\x03\x90\x02\x01\x12P\n\x0cListProducts\x12$.acme.catalog.v1.ListProductsRequest\x1a\x18.acme.catalog.v1.Product0\x01\x12X\n\x0bUploadImage\x12!.acme.catalog.v1.UploadImageChunk\x1a$.acme.catalog.v1.UploadImageResponse(\x01\x12K\n\x0bQuotePrices\x12\x1b.acme.catalog.v1.PriceQuery\x1a\x1b.acme.catalog.v1.PriceQuote(\x01\x30\x01\x12P\n\rDeleteProduct\x12\".acme.catalog.v1.GetProductRequest\x1a\x16.google.protobuf.Empty\"\x03\x90\x02\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "acme.catalog.v1.catalog_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.catalog.v1.catalog_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_PRODUCT_ATTRIBUTESENTRY"]._loaded_options = None
-    _globals["_PRODUCT_ATTRIBUTESENTRY"]._serialized_options = b"8\001"
-    _globals["_PRODUCT_VARIANTSBYSIZEENTRY"]._loaded_options = None
-    _globals["_PRODUCT_VARIANTSBYSIZEENTRY"]._serialized_options = b"8\001"
-    _globals["_CATALOG"].methods_by_name["GetProduct"]._loaded_options = None
-    _globals["_CATALOG"].methods_by_name["GetProduct"]._serialized_options = b"\220\002\001"
-    _globals["_CATALOG"].methods_by_name["DeleteProduct"]._loaded_options = None
-    _globals["_CATALOG"].methods_by_name["DeleteProduct"]._serialized_options = b"\220\002\002"
-    _globals["_PRODUCT"]._serialized_start = 296
-    _globals["_PRODUCT"]._serialized_end = 1504
-    _globals["_PRODUCT_ATTRIBUTESENTRY"]._serialized_start = 1189
-    _globals["_PRODUCT_ATTRIBUTESENTRY"]._serialized_end = 1250
-    _globals["_PRODUCT_VARIANTSBYSIZEENTRY"]._serialized_start = 1252
-    _globals["_PRODUCT_VARIANTSBYSIZEENTRY"]._serialized_end = 1351
-    _globals["_PRODUCT_VARIANT"]._serialized_start = 1353
-    _globals["_PRODUCT_VARIANT"]._serialized_end = 1402
-    _globals["_PRODUCT_STATUS"]._serialized_start = 1404
-    _globals["_PRODUCT_STATUS"]._serialized_end = 1476
-    _globals["_REVIEW"]._serialized_start = 1506
-    _globals["_REVIEW"]._serialized_end = 1604
-    _globals["_GETPRODUCTREQUEST"]._serialized_start = 1606
-    _globals["_GETPRODUCTREQUEST"]._serialized_end = 1698
-    _globals["_LISTPRODUCTSREQUEST"]._serialized_start = 1700
-    _globals["_LISTPRODUCTSREQUEST"]._serialized_end = 1781
-    _globals["_UPLOADIMAGECHUNK"]._serialized_start = 1783
-    _globals["_UPLOADIMAGECHUNK"]._serialized_end = 1852
-    _globals["_UPLOADIMAGERESPONSE"]._serialized_start = 1854
-    _globals["_UPLOADIMAGERESPONSE"]._serialized_end = 1933
-    _globals["_PRICEQUERY"]._serialized_start = 1935
-    _globals["_PRICEQUERY"]._serialized_end = 2032
-    _globals["_PRICEQUOTE"]._serialized_start = 2035
-    _globals["_PRICEQUOTE"]._serialized_end = 2184
-    _globals["_CATALOG"]._serialized_start = 2187
-    _globals["_CATALOG"]._serialized_end = 2608
+  DESCRIPTOR._loaded_options = None
+  _globals['_PRODUCT_ATTRIBUTESENTRY']._loaded_options = None
+  _globals['_PRODUCT_ATTRIBUTESENTRY']._serialized_options = b'8\001'
+  _globals['_PRODUCT_VARIANTSBYSIZEENTRY']._loaded_options = None
+  _globals['_PRODUCT_VARIANTSBYSIZEENTRY']._serialized_options = b'8\001'
+  _globals['_CATALOG'].methods_by_name['GetProduct']._loaded_options = None
+  _globals['_CATALOG'].methods_by_name['GetProduct']._serialized_options = b'\220\002\001'
+  _globals['_CATALOG'].methods_by_name['DeleteProduct']._loaded_options = None
+  _globals['_CATALOG'].methods_by_name['DeleteProduct']._serialized_options = b'\220\002\002'
+  _globals['_PRODUCT']._serialized_start=296
+  _globals['_PRODUCT']._serialized_end=1504
+  _globals['_PRODUCT_ATTRIBUTESENTRY']._serialized_start=1189
+  _globals['_PRODUCT_ATTRIBUTESENTRY']._serialized_end=1250
+  _globals['_PRODUCT_VARIANTSBYSIZEENTRY']._serialized_start=1252
+  _globals['_PRODUCT_VARIANTSBYSIZEENTRY']._serialized_end=1351
+  _globals['_PRODUCT_VARIANT']._serialized_start=1353
+  _globals['_PRODUCT_VARIANT']._serialized_end=1402
+  _globals['_PRODUCT_STATUS']._serialized_start=1404
+  _globals['_PRODUCT_STATUS']._serialized_end=1476
+  _globals['_REVIEW']._serialized_start=1506
+  _globals['_REVIEW']._serialized_end=1604
+  _globals['_GETPRODUCTREQUEST']._serialized_start=1606
+  _globals['_GETPRODUCTREQUEST']._serialized_end=1698
+  _globals['_LISTPRODUCTSREQUEST']._serialized_start=1700
+  _globals['_LISTPRODUCTSREQUEST']._serialized_end=1781
+  _globals['_UPLOADIMAGECHUNK']._serialized_start=1783
+  _globals['_UPLOADIMAGECHUNK']._serialized_end=1852
+  _globals['_UPLOADIMAGERESPONSE']._serialized_start=1854
+  _globals['_UPLOADIMAGERESPONSE']._serialized_end=1933
+  _globals['_PRICEQUERY']._serialized_start=1935
+  _globals['_PRICEQUERY']._serialized_end=2032
+  _globals['_PRICEQUOTE']._serialized_start=2035
+  _globals['_PRICEQUOTE']._serialized_end=2184
+  _globals['_CATALOG']._serialized_start=2187
+  _globals['_CATALOG']._serialized_end=2608
 # @@protoc_insertion_point(module_scope)

@@ -3,35 +3,39 @@
 # NO CHECKED-IN PROTOBUF GENCODE
 # source: acme/common/v1/money.proto
 # Protobuf Python Version: 7.35.1
+# fmt: off
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "acme/common/v1/money.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'acme/common/v1/money.proto'
 )
 # @@protoc_insertion_point(imports)
 
 _sym_db = _symbol_database.Default()
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n\x1a\x61\x63me/common/v1/money.proto\x12\x0e\x61\x63me.common.v1"i\n\x05Money\x12\x34\n\x08\x63urrency\x18\x01 \x01(\x0e\x32\x18.acme.common.v1.CurrencyR\x08\x63urrency\x12\x14\n\x05units\x18\x02 \x01(\x03R\x05units\x12\x14\n\x05nanos\x18\x03 \x01(\x05R\x05nanos*^\n\x08\x43urrency\x12\x18\n\x14\x43URRENCY_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43URRENCY_EUR\x10\x01\x12\x10\n\x0c\x43URRENCY_USD\x10\x02\x12\x14\n\x0c\x43URRENCY_GBP\x10\x03\x1a\x02\x08\x01\x62\x06proto3'
-)
+
+
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x61\x63me/common/v1/money.proto\x12\x0e\x61\x63me.common.v1\"i\n\x05Money\x12\x34\n\x08\x63urrency\x18\x01 \x01(\x0e\x32\x18.acme.common.v1.CurrencyR\x08\x63urrency\x12\x14\n\x05units\x18\x02 \x01(\x03R\x05units\x12\x14\n\x05nanos\x18\x03 \x01(\x05R\x05nanos*^\n\x08\x43urrency\x12\x18\n\x14\x43URRENCY_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43URRENCY_EUR\x10\x01\x12\x10\n\x0c\x43URRENCY_USD\x10\x02\x12\x14\n\x0c\x43URRENCY_GBP\x10\x03\x1a\x02\x08\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "acme.common.v1.money_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.common.v1.money_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_CURRENCY"].values_by_name["CURRENCY_GBP"]._loaded_options = None
-    _globals["_CURRENCY"].values_by_name["CURRENCY_GBP"]._serialized_options = b"\010\001"
-    _globals["_CURRENCY"]._serialized_start = 153
-    _globals["_CURRENCY"]._serialized_end = 247
-    _globals["_MONEY"]._serialized_start = 46
-    _globals["_MONEY"]._serialized_end = 151
+  DESCRIPTOR._loaded_options = None
+  _globals['_CURRENCY'].values_by_name["CURRENCY_GBP"]._loaded_options = None
+  _globals['_CURRENCY'].values_by_name["CURRENCY_GBP"]._serialized_options = b'\010\001'
+  _globals['_CURRENCY']._serialized_start=153
+  _globals['_CURRENCY']._serialized_end=247
+  _globals['_MONEY']._serialized_start=46
+  _globals['_MONEY']._serialized_end=151
 # @@protoc_insertion_point(module_scope)

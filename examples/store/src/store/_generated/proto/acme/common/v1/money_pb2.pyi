@@ -1,3 +1,4 @@
+# fmt: off
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -11,7 +12,6 @@ class Currency(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CURRENCY_EUR: _ClassVar[Currency]
     CURRENCY_USD: _ClassVar[Currency]
     CURRENCY_GBP: _ClassVar[Currency]
-
 CURRENCY_UNSPECIFIED: Currency
 CURRENCY_EUR: Currency
 CURRENCY_USD: Currency
@@ -25,9 +25,4 @@ class Money(_message.Message):
     currency: Currency
     units: int
     nanos: int
-    def __init__(
-        self,
-        currency: _Optional[_Union[Currency, str]] = ...,
-        units: _Optional[int] = ...,
-        nanos: _Optional[int] = ...,
-    ) -> None: ...
+    def __init__(self, currency: _Optional[_Union[Currency, str]] = ..., units: _Optional[int] = ..., nanos: _Optional[int] = ...) -> None: ...

@@ -3,49 +3,50 @@
 # NO CHECKED-IN PROTOBUF GENCODE
 # source: acme/orders/v1/orders.proto
 # Protobuf Python Version: 7.35.1
+# fmt: off
 """Generated protocol buffer code."""
-
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import descriptor_pool as _descriptor_pool
 from google.protobuf import runtime_version as _runtime_version
 from google.protobuf import symbol_database as _symbol_database
 from google.protobuf.internal import builder as _builder
-
 _runtime_version.ValidateProtobufRuntimeVersion(
-    _runtime_version.Domain.PUBLIC, 7, 35, 1, "", "acme/orders/v1/orders.proto"
+    _runtime_version.Domain.PUBLIC,
+    7,
+    35,
+    1,
+    '',
+    'acme/orders/v1/orders.proto'
 )
 # @@protoc_insertion_point(imports)
 
 _sym_db = _symbol_database.Default()
 
 
-from store._generated.proto.acme.catalog.v1 import (
-    catalog_pb2 as acme_dot_catalog_dot_v1_dot_catalog__pb2,
-)
+from store._generated.proto.acme.catalog.v1 import catalog_pb2 as acme_dot_catalog_dot_v1_dot_catalog__pb2
 from store._generated.proto.acme.common.v1 import money_pb2 as acme_dot_common_dot_v1_dot_money__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(
-    b'\n\x1b\x61\x63me/orders/v1/orders.proto\x12\x0e\x61\x63me.orders.v1\x1a\x1d\x61\x63me/catalog/v1/catalog.proto\x1a\x1a\x61\x63me/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto"\x8d\x03\n\x05Order\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x30\n\x05lines\x18\x02 \x03(\x0b\x32\x1a.acme.orders.v1.Order.LineR\x05lines\x12+\n\x05total\x18\x03 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05total\x12\x37\n\tplaced_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x08placedAt\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\x1b.acme.orders.v1.Order.StateR\x05state\x1aV\n\x04Line\x12\x32\n\x07product\x18\x01 \x01(\x0b\x32\x18.acme.catalog.v1.ProductR\x07product\x12\x1a\n\x08quantity\x18\x02 \x01(\x05R\x08quantity"Q\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x0e\n\nSTATE_PAID\x10\x02\x12\x11\n\rSTATE_SHIPPED\x10\x03"d\n\x11PlaceOrderRequest\x12\x30\n\x05lines\x18\x01 \x03(\x0b\x32\x1a.acme.orders.v1.Order.LineR\x05lines\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId"!\n\x0fGetOrderRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id2\x99\x01\n\x06Orders\x12\x46\n\nPlaceOrder\x12!.acme.orders.v1.PlaceOrderRequest\x1a\x15.acme.orders.v1.Order\x12G\n\x08GetOrder\x12\x1f.acme.orders.v1.GetOrderRequest\x1a\x15.acme.orders.v1.Order"\x03\x90\x02\x01\x62\x06proto3'
-)
+
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61\x63me/orders/v1/orders.proto\x12\x0e\x61\x63me.orders.v1\x1a\x1d\x61\x63me/catalog/v1/catalog.proto\x1a\x1a\x61\x63me/common/v1/money.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x03\n\x05Order\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x30\n\x05lines\x18\x02 \x03(\x0b\x32\x1a.acme.orders.v1.Order.LineR\x05lines\x12+\n\x05total\x18\x03 \x01(\x0b\x32\x15.acme.common.v1.MoneyR\x05total\x12\x37\n\tplaced_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampR\x08placedAt\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\x1b.acme.orders.v1.Order.StateR\x05state\x1aV\n\x04Line\x12\x32\n\x07product\x18\x01 \x01(\x0b\x32\x18.acme.catalog.v1.ProductR\x07product\x12\x1a\n\x08quantity\x18\x02 \x01(\x05R\x08quantity\"Q\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_OPEN\x10\x01\x12\x0e\n\nSTATE_PAID\x10\x02\x12\x11\n\rSTATE_SHIPPED\x10\x03\"d\n\x11PlaceOrderRequest\x12\x30\n\x05lines\x18\x01 \x03(\x0b\x32\x1a.acme.orders.v1.Order.LineR\x05lines\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\"!\n\x0fGetOrderRequest\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id2\x99\x01\n\x06Orders\x12\x46\n\nPlaceOrder\x12!.acme.orders.v1.PlaceOrderRequest\x1a\x15.acme.orders.v1.Order\x12G\n\x08GetOrder\x12\x1f.acme.orders.v1.GetOrderRequest\x1a\x15.acme.orders.v1.Order\"\x03\x90\x02\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, "acme.orders.v1.orders_pb2", _globals)
+_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'acme.orders.v1.orders_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-    DESCRIPTOR._loaded_options = None
-    _globals["_ORDERS"].methods_by_name["GetOrder"]._loaded_options = None
-    _globals["_ORDERS"].methods_by_name["GetOrder"]._serialized_options = b"\220\002\001"
-    _globals["_ORDER"]._serialized_start = 140
-    _globals["_ORDER"]._serialized_end = 537
-    _globals["_ORDER_LINE"]._serialized_start = 368
-    _globals["_ORDER_LINE"]._serialized_end = 454
-    _globals["_ORDER_STATE"]._serialized_start = 456
-    _globals["_ORDER_STATE"]._serialized_end = 537
-    _globals["_PLACEORDERREQUEST"]._serialized_start = 539
-    _globals["_PLACEORDERREQUEST"]._serialized_end = 639
-    _globals["_GETORDERREQUEST"]._serialized_start = 641
-    _globals["_GETORDERREQUEST"]._serialized_end = 674
-    _globals["_ORDERS"]._serialized_start = 677
-    _globals["_ORDERS"]._serialized_end = 830
+  DESCRIPTOR._loaded_options = None
+  _globals['_ORDERS'].methods_by_name['GetOrder']._loaded_options = None
+  _globals['_ORDERS'].methods_by_name['GetOrder']._serialized_options = b'\220\002\001'
+  _globals['_ORDER']._serialized_start=140
+  _globals['_ORDER']._serialized_end=537
+  _globals['_ORDER_LINE']._serialized_start=368
+  _globals['_ORDER_LINE']._serialized_end=454
+  _globals['_ORDER_STATE']._serialized_start=456
+  _globals['_ORDER_STATE']._serialized_end=537
+  _globals['_PLACEORDERREQUEST']._serialized_start=539
+  _globals['_PLACEORDERREQUEST']._serialized_end=639
+  _globals['_GETORDERREQUEST']._serialized_start=641
+  _globals['_GETORDERREQUEST']._serialized_end=674
+  _globals['_ORDERS']._serialized_start=677
+  _globals['_ORDERS']._serialized_end=830
 # @@protoc_insertion_point(module_scope)
