@@ -96,22 +96,38 @@ def _files_under(directory: Path, suffixes: Iterable[str]) -> list[Path]:
 
 
 def declared_inputs(contracts: Sequence[Path], proto_paths: Sequence[Path]) -> list[Path]:
-    """The input files knowable without reading a contract: the files given, every contract file in
-    a directory given, and every `.proto` an import could reach. `$ref`ed OpenAPI files are only
-    known after a read; the manifest records those."""
+    """The input files knowable without reading a contract: the files given and every contract file
+    in a directory given. Files reached by `$ref` or `import` are only known after a read; the
+    manifest records those (and `proto_root_listing` covers files appearing under import roots)."""
     found: list[Path] = []
-    is_proto = any(path.suffix.lower() == PROTO_SUFFIX or path.is_dir() for path in contracts)
     for path in contracts:
         if path.is_dir():
             found.extend(_files_under(path, (*GRAPHQL_SUFFIXES, PROTO_SUFFIX)))
         else:
             found.append(path)
-    if is_proto:
-        roots = list(proto_paths) or [path if path.is_dir() else path.parent for path in contracts]
-        for root in roots:
-            if root.is_dir():
-                found.extend(_files_under(root, (PROTO_SUFFIX,)))
     return found
+
+
+def proto_root_listing(contracts: Sequence[Path], proto_paths: Sequence[Path]) -> str:
+    """A digest of the names (not the contents) of every `.proto` under the import roots.
+
+    A file added, removed or renamed under a root can change what an import resolves to, so it
+    makes the job stale; editing a file no import reaches does not. Hashing every file instead
+    made a no-op over Google's 8,000-file tree take 3 s; listing it takes milliseconds.
+    """
+    if not any(path.suffix.lower() == PROTO_SUFFIX or path.is_dir() for path in contracts):
+        return ""
+    roots = list(proto_paths) or [path if path.is_dir() else path.parent for path in contracts]
+    digest = hashlib.sha256()
+    for root in roots:
+        digest.update(str(root).encode("utf-8") + b"\0")
+        for directory, subdirectories, files in os.walk(root):
+            subdirectories.sort()
+            relative = os.path.relpath(directory, root)
+            for name in sorted(files):
+                if name.lower().endswith(PROTO_SUFFIX):
+                    digest.update(f"{relative}/{name}\0".encode())
+    return digest.hexdigest()
 
 
 def hash_inputs(paths: Iterable[Path], out_dir: Path) -> dict[str, str] | None:

@@ -20,7 +20,14 @@ from generator.emit import (
     emit,
     read_manifest,
 )
-from generator.fingerprint import declared_inputs, file_sha256, hash_inputs, job_fingerprint, relative_key
+from generator.fingerprint import (
+    declared_inputs,
+    file_sha256,
+    hash_inputs,
+    job_fingerprint,
+    proto_root_listing,
+    relative_key,
+)
 from generator.ir.names import PythonIdentifier, package_name
 from generator.plan import FileSpec, Ownership
 from generator.progress import StageListener
@@ -214,6 +221,7 @@ def job_settings(job: Job, sink: DiagnosticSink) -> dict[str, object]:
         "lenient": job.read.lenient,
         "selection_depth": job.read.selection_depth,
         "proto_paths": [relative_key(path, job.out_dir) for path in job.read.proto_paths],
+        "proto_files": proto_root_listing(job.contracts, job.read.proto_paths),
         "templates": override_digest(job.templates) if job.templates else "",
         "strict": sink.strict,
     }

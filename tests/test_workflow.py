@@ -336,3 +336,30 @@ def test_removing_a_proto_file_deletes_its_modules_and_flags_the_users_import(tm
     stale = [line for line in result.stderr.splitlines() if "user.stale-import" in line]
     assert len(stale) == 1 and "MockOrdersServicer" in stale[0], result.stderr
     assert runner.invoke(app, ["check", *args[1:]]).exit_code == 0
+
+
+def test_proto_import_root_edits_outside_the_imports_stay_a_no_op(tmp_path: Path) -> None:
+    """Only files protoc read are hashed; a file appearing under an import root replans the job."""
+    root = tmp_path / "protos"
+    shutil.copytree(SPECS / "store", root)
+    (root / "unrelated.proto").write_text('syntax = "proto3";\npackage unrelated;\nmessage Nothing {}\n')
+    out = tmp_path / "orders"
+    contract = root / "acme" / "orders" / "v1" / "orders.proto"
+    args = ["generate", str(contract), "--proto-path", str(root), "--out", str(out), "--package", "orders"]
+    assert runner.invoke(app, args).exit_code == 0
+    recorded = json.loads((out / ".contractgen.json").read_text())["inputs"]
+    assert any(key.endswith("money.proto") for key in recorded), "imports are recorded"
+    assert not any(key.endswith("unrelated.proto") for key in recorded)
+
+    (root / "unrelated.proto").write_text('syntax = "proto3";\npackage unrelated;\nmessage Other {}\n')
+    assert "(up to date" in runner.invoke(app, args).output
+
+    (root / "extra.proto").write_text('syntax = "proto3";\npackage extra;\n')
+    assert "(up to date" not in runner.invoke(app, args).output
+
+    money = root / "acme" / "common" / "v1" / "money.proto"
+    money.write_text(money.read_text().replace("message Money {", "message Money {\n  string note = 99;"))
+    assert runner.invoke(app, ["check", *args[1:]]).exit_code == 1
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0 and "(up to date" not in result.output
+    assert "note" in (out / "src/orders/_generated/proto/acme/common/v1/money_pb2.pyi").read_text()

@@ -65,9 +65,12 @@ def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequenc
     contract = lowering.contract(raw)
     if sink.has_errors:
         return None
+    # Every file protoc read from the roots (imports included), so a no-op run can prove them unchanged.
+    read_files = dict.fromkeys(Path(_source_path(name, roots)) for name in [*names, *(f.name for f in file_set.file)])
     sources = tuple(
         SourceFile(path=str(source), sha256=hashlib.sha256(source.read_bytes()).hexdigest())
-        for source in (Path(_source_path(name, roots)) for name in names)
+        for source in read_files
+        if source.is_absolute() and source.is_file()
     )
     return Contract(
         protocol="proto",
