@@ -43,6 +43,7 @@ from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import (
     SchemaLowering,
+    imply_object_types,
     normalize_schemas,
     split_nullable,
     widen_parameter_union,
@@ -118,7 +119,22 @@ def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
         sink.error("openapi.non-finite-number", "NaN and infinity are not JSON numbers", loaded.locate(pointer))
     if sink.has_errors:
         return None
+    _warn_implied_object_types(loaded, imply_object_types(loaded.document), sink)
     return _Lowerer(loaded, sink).contract()
+
+
+def _warn_implied_object_types(loaded: OpenAPIDocument, pointers: list[str], sink: DiagnosticSink) -> None:
+    """One warning for every schema taken as `type: object` (see `imply_object_types`), at the first."""
+    if not pointers:
+        return
+    others = f" (and {len(pointers) - 1} more schemas like it)" if len(pointers) > 1 else ""
+    sink.warning(
+        "openapi.implied-object-type",
+        f"schema has object members (properties) but no 'type'{others}: JSON Schema alone would accept any "
+        "JSON value here (null, a list, a string); taken as 'type: object', which the models require, by "
+        "the service's request checks and the contract tests alike",
+        loaded.locate(pointers[0]),
+    )
 
 
 def _non_finite_numbers(node: Any, pointer: str = "") -> list[str]:

@@ -739,39 +739,56 @@ class _Bundler:
 # --- checks on the bundle ---------------------------------------------------------------------
 
 
-def _ref_sites(node: Any, kind: str, pointer: str) -> Iterator[tuple[str, Any]]:
-    """(pointer of the `$ref` value, value) for every reference in the bundle, in document order.
+def _objects(node: Any, kind: str, pointer: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(kind, pointer, object) for every object of the OpenAPI object model in a bundle, in document order.
 
-    Discriminator mapping values that look like refs are included.
+    Kinds are those of `_SLOTS` (`schema`, `parameter`, `mediaType`...); literal data (examples,
+    defaults, extensions) is not walked, so a `properties` key inside an example is never a schema's.
     """
     container, _, item_kind = kind.partition(":")
     if item_kind:
         if container in ("map", "mapx") and isinstance(node, dict):
             for key, value in node.items():
                 if not (container == "mapx" and key.startswith("x-")):
-                    yield from _ref_sites(value, item_kind, join_pointer(pointer, key))
+                    yield from _objects(value, item_kind, join_pointer(pointer, key))
         elif container == "list" and isinstance(node, list):
             for index, item in enumerate(node):
-                yield from _ref_sites(item, item_kind, join_pointer(pointer, index))
+                yield from _objects(item, item_kind, join_pointer(pointer, index))
         return
     if kind == "schema-or-list":
-        yield from _ref_sites(node, "list:schema" if isinstance(node, list) else "schema", pointer)
+        yield from _objects(node, "list:schema" if isinstance(node, list) else "schema", pointer)
         return
     if not isinstance(node, dict):
         return
-    if kind in _REFERABLE_KINDS and "$ref" in node:
-        yield join_pointer(pointer, "$ref"), node["$ref"]
+    yield kind, pointer, node
     for key, value in node.items():
         child_kind = _child_kind(kind, key)
         if child_kind is not None:
-            yield from _ref_sites(value, child_kind, join_pointer(pointer, key))
-        elif kind == "schema" and key == "discriminator" and isinstance(value, dict):
-            mapping = value.get("mapping")
-            if isinstance(mapping, dict):
-                mapping_pointer = join_pointer(join_pointer(pointer, key), "mapping")
-                for name, target in mapping.items():
-                    if isinstance(target, str) and _looks_like_ref(target):
-                        yield join_pointer(mapping_pointer, name), target
+            yield from _objects(value, child_kind, join_pointer(pointer, key))
+
+
+def schema_objects(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, Schema Object) for every schema written in a bundled document, in document order."""
+    for kind, pointer, node in _objects(document, "document", ""):
+        if kind == "schema":
+            yield pointer, node
+
+
+def _ref_sites(node: Any, kind: str, pointer: str) -> Iterator[tuple[str, Any]]:
+    """(pointer of the `$ref` value, value) for every reference in the bundle, in document order.
+
+    Discriminator mapping values that look like refs are included.
+    """
+    for object_kind, object_pointer, found in _objects(node, kind, pointer):
+        if object_kind in _REFERABLE_KINDS and "$ref" in found:
+            yield join_pointer(object_pointer, "$ref"), found["$ref"]
+        discriminator = found.get("discriminator") if object_kind == "schema" else None
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if isinstance(mapping, dict):
+            mapping_pointer = join_pointer(join_pointer(object_pointer, "discriminator"), "mapping")
+            for name, target in mapping.items():
+                if isinstance(target, str) and _looks_like_ref(target):
+                    yield join_pointer(mapping_pointer, name), target
 
 
 def _check_local_refs(loaded: OpenAPIDocument, already_reported: set[str], sink: DiagnosticSink) -> None:

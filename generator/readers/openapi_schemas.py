@@ -17,6 +17,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
+from generator.readers.openapi_document import schema_objects
 
 SCHEMAS_PREFIX = "#/components/schemas/"
 
@@ -47,6 +48,26 @@ def schema_ref(name: str) -> str:
     return SCHEMAS_PREFIX + _pointer_token(name)
 
 
+def resolve_local(document: dict[str, Any], schema: Any) -> Any:
+    """Follow local `$ref`s in `document` until a real schema (bundled documents have only local refs)."""
+    seen: set[str] = set()
+    while isinstance(schema, dict) and "$ref" in schema and schema["$ref"] not in seen:
+        seen.add(schema["$ref"])
+        schema = lookup_local(document, schema["$ref"])
+    return schema
+
+
+def lookup_local(document: dict[str, Any], ref: str) -> Any:
+    """The node a local `$ref` names; its fragment is percent-encoded (RFC 6901 §6)."""
+    node: Any = document
+    if not ref.startswith("#/"):
+        return node
+    for token in ref[2:].split("/"):
+        key = _unescape_token(unquote(token))
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    return node
+
+
 class SchemaLowering:
     """Holds the document being lowered, the hoisted schemas and the names already taken."""
 
@@ -59,21 +80,11 @@ class SchemaLowering:
 
     def resolve(self, schema: Any) -> Any:
         """Follow local `$ref`s until a real schema (bundled documents have only local refs)."""
-        seen: set[str] = set()
-        while isinstance(schema, dict) and "$ref" in schema and schema["$ref"] not in seen:
-            seen.add(schema["$ref"])
-            schema = self.lookup(schema["$ref"])
-        return schema
+        return resolve_local(self.document, schema)
 
     def lookup(self, ref: str) -> Any:
         """The node a local `$ref` names; its fragment is percent-encoded (RFC 6901 §6)."""
-        node: Any = self.document
-        if not ref.startswith("#/"):
-            return node
-        for token in ref[2:].split("/"):
-            key = _unescape_token(unquote(token))
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        return node
+        return lookup_local(self.document, ref)
 
     def hoist(self, schema: dict[str, Any], suggested_name: str) -> str:
         """Move an inline schema into components under a fresh name; return its `$ref`."""
@@ -293,6 +304,43 @@ def normalize_schemas(document: dict[str, Any]) -> list[tuple[str, str]]:
             if rule(node):
                 changed.append((code, pointer + suffix))
     return changed
+
+
+_OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties")
+_VALUE_SET_KEYWORDS = ("enum", "const")
+
+
+def imply_object_types(document: dict[str, Any]) -> list[str]:
+    """Give `type: object` to schemas that describe object members but name no type; their pointers.
+
+    JSON Schema applies `properties` only to objects (2020-12 §10.3.2), so such a schema alone
+    accepts any JSON value: `null`, `[]`, `""`. Contracts write it meaning an object (Swagger 2.0
+    definitions upgraded on read, most of all), and the models made from it accept nothing else,
+    so the contract the service checks bodies against and its contract tests generate from says
+    so too. A schema whose `oneOf`/`anyOf` options allow other types, or with an `enum`/`const`,
+    already says which values it takes and is left alone.
+    """
+    implied: list[str] = []
+    for pointer, schema in list(schema_objects(document)):
+        if "type" in schema or "$ref" in schema or not any(keyword in schema for keyword in _OBJECT_KEYWORDS):
+            continue
+        if any(keyword in schema for keyword in _VALUE_SET_KEYWORDS) or _allows_other_types(schema, document):
+            continue
+        schema["type"] = "object"
+        implied.append(pointer)
+    return implied
+
+
+def _allows_other_types(schema: dict[str, Any], document: dict[str, Any]) -> bool:
+    """Whether a `oneOf`/`anyOf` option names a type other than object (the options are alternatives)."""
+    for keyword in ("oneOf", "anyOf"):
+        options = schema.get(keyword)
+        for option in options if isinstance(options, list) else []:
+            resolved = resolve_local(document, option)
+            option_type = resolved.get("type", "object") if isinstance(resolved, dict) else "object"
+            if option_type != "object":
+                return True
+    return False
 
 
 _SCALAR_TYPES = ("boolean", "integer", "number", "string")

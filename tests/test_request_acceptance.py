@@ -1,0 +1,156 @@
+"""The generated service accepts every request its contract allows, and its contract tests agree.
+
+Found by `bench/corpus.py` over published contracts, where schemathesis' valid requests were
+refused by the generated service's own mock. Each contract here is the smallest shape of one
+such case; the app is driven in process, and the generated contract tests run in a subprocess.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from generator.diagnostics import DiagnosticSink
+from generator.pipeline import read_contract
+from generator.readers.openapi_schemas import imply_object_types
+from tests.conftest import generate_project, project_env
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+TAGS_BODY: dict[str, Any] = {
+    "description": "Tags object for patch operations (no `type`, as Azure writes it).",
+    "properties": {
+        "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+        "properties": {"description": "a member named like the keyword", "properties": {"kind": {"type": "string"}}},
+    },
+}
+
+UNTYPED_OBJECTS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Untyped", "version": "1"},
+    "paths": {
+        "/plans/{name}": {
+            "patch": {
+                "operationId": "updatePlanTags",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": TAGS_BODY}}},
+                "responses": {
+                    "200": {
+                        "description": "The plan.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"properties": {"name": {"type": "string"}}},
+                                "example": {"name": "plan"},
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+def _load_app(project: Path, package: str) -> Any:
+    sys.path.insert(0, str(project / "src"))
+    try:
+        application = importlib.import_module(f"{package}._generated.application")
+        mock = importlib.import_module(f"{package}._generated.mock")
+        runtime = importlib.import_module(f"{package}._generated.runtime")
+    finally:
+        sys.path.remove(str(project / "src"))
+    return application.create_app(mock.MockService(), settings=runtime.Settings(log_level="WARNING"))
+
+
+def _run_contract_tests(project: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests" / "contract")],
+        capture_output=True,
+        text=True,
+        env=project_env(project, CONTRACT_MAX_EXAMPLES="30"),
+        cwd=project,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+
+
+# --- schemas with properties but no type ----------------------------------------------------
+
+
+def test_schema_with_properties_but_no_type_is_taken_as_an_object() -> None:
+    document = json.loads(json.dumps(UNTYPED_OBJECTS))
+    implied = imply_object_types(document)
+    operation = "/paths/~1plans~1{name}/patch"
+    body = f"{operation}/requestBody/content/application~1json/schema"
+    assert implied == [
+        body,
+        f"{body}/properties/properties",
+        f"{operation}/responses/200/content/application~1json/schema",
+    ]
+    schema = document["paths"]["/plans/{name}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["type"] == "object"
+    assert set(schema["properties"]) == {"tags", "properties"}, "a member named `properties` is not a schema"
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"oneOf": [{"type": "string"}, {"type": "object"}], "properties": {"a": {"type": "string"}}},
+        {"enum": [{"a": 1}], "properties": {"a": {"type": "integer"}}},
+        {"type": ["object", "null"], "properties": {"a": {"type": "integer"}}},
+        {"required": ["a"]},
+    ],
+)
+def test_schemas_that_say_which_values_they_take_are_left_alone(schema: dict[str, Any]) -> None:
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "components": {"schemas": {"Thing": json.loads(json.dumps(schema))}},
+    }
+    assert imply_object_types(document) == []
+    assert document["components"]["schemas"]["Thing"] == schema
+
+
+def test_implied_object_types_are_one_located_warning_and_shipped_in_the_contract(tmp_path: Path) -> None:
+    spec = tmp_path / "untyped.json"
+    spec.write_text(json.dumps(UNTYPED_OBJECTS, indent=2))
+    sink = DiagnosticSink()
+    contract = read_contract([spec], sink)
+    (warning,) = sink.items
+    assert warning.code == "openapi.implied-object-type"
+    assert "and 2 more" in warning.message
+    assert warning.location is not None and warning.location.line is not None
+    assert warning.location.pointer == "/paths/~1plans~1{name}/patch/requestBody/content/application~1json/schema"
+    shipped = json.loads(contract.document_json)
+    assert (
+        shipped["paths"]["/plans/{name}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["type"]
+        == "object"
+    )
+
+
+@pytest.fixture(scope="module")
+def untyped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("untyped")
+    spec = root / "untyped.json"
+    spec.write_text(json.dumps(UNTYPED_OBJECTS))
+    return generate_project(spec, root / "untyped", "untyped")
+
+
+def test_untyped_object_body_accepts_objects_and_rejects_other_json(untyped_project: Path) -> None:
+    with TestClient(_load_app(untyped_project, "untyped")) as http:
+        accepted = http.patch("/plans/p", json={"tags": {"env": "prod"}, "properties": {"kind": "x"}})
+        assert accepted.status_code == 200, accepted.text
+        invalid_bodies: list[Any] = [None, [], "", {"properties": ""}]
+        for invalid in invalid_bodies:
+            response = http.patch("/plans/p", json=invalid)
+            assert response.status_code == 422, (invalid, response.text)
+
+
+def test_untyped_object_body_passes_its_contract_tests(untyped_project: Path) -> None:
+    _run_contract_tests(untyped_project)
