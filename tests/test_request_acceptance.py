@@ -154,3 +154,53 @@ def test_untyped_object_body_accepts_objects_and_rejects_other_json(untyped_proj
 
 def test_untyped_object_body_passes_its_contract_tests(untyped_project: Path) -> None:
     _run_contract_tests(untyped_project)
+
+
+# --- one JSON body under several media types ------------------------------------------------
+
+USER = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1}}}
+JSON_MEDIA_TYPES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Media", "version": "1"},
+    "paths": {
+        "/users": {
+            "post": {
+                "operationId": "createUser",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        media_type: {"schema": USER}
+                        for media_type in ("application/*+json", "application/json", "text/json")
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Created.", "content": {"application/json": {"schema": USER}}},
+                    "400": {"description": "Invalid."},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def media_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("media")
+    spec = root / "media.json"
+    spec.write_text(json.dumps(JSON_MEDIA_TYPES))
+    return generate_project(spec, root / "media", "media")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "text/json", "text/json; charset=utf-8", "application/merge+json"]
+)
+def test_json_body_is_read_under_every_json_media_type(media_project: Path, content_type: str) -> None:
+    with TestClient(_load_app(media_project, "media")) as http:
+        accepted = http.post("/users", content=b'{"name": "ada"}', headers={"Content-Type": content_type})
+        assert accepted.status_code == 201, accepted.text
+        rejected = http.post("/users", content=b'{"name": ""}', headers={"Content-Type": content_type})
+        assert rejected.status_code == 400, rejected.text
+
+
+def test_json_media_types_pass_their_contract_tests(media_project: Path) -> None:
+    _run_contract_tests(media_project)

@@ -31,7 +31,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_forma
 from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 BodyT = TypeVar("BodyT")
 
@@ -254,6 +254,36 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(settings.log_level)
+
+
+class JsonMediaTypeMiddleware:
+    """Read bodies sent as `text/json` (any JSON media type outside `application/`) as JSON.
+
+    Contracts list several media types for one JSON body (`application/json`, `text/json`,
+    `application/*+json`); FastAPI parses only `application/json` and `application/*+json`, and
+    would hand the route the raw bytes of the others. Such a request's `Content-Type` reaches the
+    app as `application/json`, parameters (charset) kept.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [
+                (name, _json_media_type(value) if name == b"content-type" else value)
+                for name, value in scope["headers"]
+            ]
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
+
+
+def _json_media_type(value: bytes) -> bytes:
+    media_type, separator, parameters = value.partition(b";")
+    main_type, _, subtype = media_type.strip().lower().partition(b"/")
+    if main_type != b"application" and (subtype == b"json" or subtype.endswith(b"+json")):
+        return b"application/json" + separator + parameters
+    return value
 
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
