@@ -96,6 +96,7 @@ _OPERATION_NAMES_RESERVED = (
     "unauthorized",
     "uuid",
 )
+_SYNTHESISED = "a value synthesised from the schema"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _PARAM_NAMES_RESERVED = ("self", "auth", "body", "request", "response", "result", "service")
@@ -175,7 +176,8 @@ class _Lowerer:
         for code, pointer in normalize_schemas(self.document):
             sink.warning(code, _NORMALIZATION_WARNINGS[code], loaded.locate(pointer))
         self.schemas = SchemaLowering(self.document)
-        self.examples = ExampleMaker(self.document, self.schemas.resolve)
+        self.examples = ExampleMaker(self.document, self.schemas.resolve, self._invalid_example)
+        self._reported_examples: set[str] = set()
 
     def contract(self) -> Contract | None:
         info = self.document.get("info", {})
@@ -269,7 +271,6 @@ class _Lowerer:
             if not isinstance(path_item, dict):
                 continue
             path_item = self.schemas.resolve(path_item)
-            shared_params = path_item.get("parameters", [])
             for method in HTTP_METHODS:
                 raw = path_item.get(method)
                 if not isinstance(raw, dict):
@@ -278,7 +279,7 @@ class _Lowerer:
                 operation_id = str(raw.get("operationId") or "")
                 name = PythonIdentifier(names.claim(snake_case(operation_id or f"{method} {http_path}")))
                 class_stem = ClassName(operation_id or f"{method} {http_path}")
-                params = self._params(shared_params, raw.get("parameters", []), class_stem, pointer)
+                params = self._params(path_item, raw, class_stem, pointer)
                 if params is None:
                     continue
                 security = lower_requirements(raw.get("security", default_security), schemes)
@@ -305,25 +306,30 @@ class _Lowerer:
         return operations
 
     def _params(
-        self, shared: list[Any], own: list[Any], class_stem: ClassName, pointer: str
+        self, path_item: dict[str, Any], operation: dict[str, Any], class_stem: ClassName, pointer: str
     ) -> tuple[Param, ...] | None:
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for raw in [*shared, *own]:
-            resolved = self.schemas.resolve(raw)
-            if isinstance(resolved, dict) and "name" in resolved and "in" in resolved:
-                merged[(str(resolved["name"]), str(resolved["in"]))] = resolved
+        path_pointer = pointer.rsplit("/", 1)[0]
+        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for owner, owner_pointer in ((path_item, path_pointer), (operation, pointer)):
+            for index, raw in enumerate(owner.get("parameters", [])):
+                resolved = self.schemas.resolve(raw)
+                if isinstance(resolved, dict) and "name" in resolved and "in" in resolved:
+                    param_pointer = _pointer_of(raw, f"{owner_pointer}/parameters/{index}")
+                    merged[(str(resolved["name"]), str(resolved["in"]))] = (resolved, param_pointer)
         scope = NameScope(_PARAM_NAMES_RESERVED)
         params: list[Param] = []
-        ordered = sorted(merged.values(), key=lambda item: not item.get("required", False))
-        for raw in ordered:
+        ordered = sorted(merged.values(), key=lambda item: not item[0].get("required", False))
+        for raw, param_pointer in ordered:
             location = ParamLocation(raw["in"])
             wire_name = str(raw["name"])
             if location is ParamLocation.HEADER and wire_name.lower() in _IGNORED_HEADERS:
                 continue
             schema: Any = raw.get("schema")
+            schema_pointer = f"{param_pointer}/schema"
             if schema is None and isinstance(raw.get("content"), dict):
-                first_media: Any = next(iter(raw["content"].values()), {})
+                first_type, first_media = next(iter(raw["content"].items()), ("", {}))
                 schema = first_media.get("schema", {}) if isinstance(first_media, dict) else {}
+                schema_pointer = f"{param_pointer}/content/{_escape(str(first_type))}/schema"
             schema = widen_parameter_union(schema, self.schemas.resolve) or schema
             type_ref = self.schemas.lower(schema or {}, f"{class_stem} {wire_name}")
             if not _fits_in_parameter(type_ref, self.schemas):
@@ -346,7 +352,7 @@ class _Lowerer:
             resolved = self.schemas.resolve(schema or {})
             _, core = split_nullable(resolved) if isinstance(resolved, dict) else (False, {})
             required = bool(raw.get("required", False)) or location is ParamLocation.PATH
-            example = raw["example"] if "example" in raw else self.examples.synthesize(schema or {})
+            example = raw["example"] if "example" in raw else self.examples.synthesize(schema or {}, schema_pointer)
             params.append(
                 Param(
                     wire_name=wire_name,
@@ -461,7 +467,8 @@ class _Lowerer:
                 type_ref = Primitive(PrimitiveKind.STRING)
             else:
                 type_ref = Primitive(PrimitiveKind.BINARY)
-            example, has_example = self._example(media, schema, kind, str(status))
+            media_pointer = f"{response_pointer}/content/{_escape(media_type)}"
+            example, has_example = self._example(media, schema, kind, media_pointer)
             responses.append(
                 Response(
                     status=str(status),
@@ -475,23 +482,67 @@ class _Lowerer:
             )
         return tuple(responses)
 
-    def _example(self, media: Any, schema: Any, kind: BodyKind, status: str) -> tuple[Any, bool]:
-        """The body a mock (or an error handler) answers with: the contract's, else synthesised."""
+    def _example(self, media: Any, schema: Any, kind: BodyKind, media_pointer: str) -> tuple[Any, bool]:
+        """The body a mock (or an error handler) answers with: the contract's, else synthesised.
+
+        Each media-type example is checked against the schema as the generated service checks a
+        body; one that fails is reported (`openapi.invalid-example`) and the next valid one, else a
+        synthesised value, is used. A text body is text: a non-string example is sent as JSON text.
+        """
         if kind is BodyKind.BINARY:
             return None, False
-        candidates: list[Any] = []
-        if isinstance(media, dict):
-            if "example" in media:
-                candidates.append(media["example"])
-            for example in (media.get("examples") or {}).values():
-                resolved = self.schemas.resolve(example)
-                if isinstance(resolved, dict) and "value" in resolved:
-                    candidates.append(resolved["value"])
-        candidates.append(self.examples.synthesize(schema))
-        for candidate in candidates:
-            if self.examples.is_valid(candidate, schema if isinstance(schema, dict) else {}):
-                return candidate, True
-        return candidates[-1], True
+        schema = schema if isinstance(schema, dict) else {}
+        chosen: Any = None
+        found = False
+        rejected: list[tuple[str, str]] = []
+        for pointer, candidate in self._media_examples(media, media_pointer):
+            reason = self.examples.problem(candidate, schema)
+            if reason is None:
+                chosen, found = candidate, True
+                break
+            rejected.append((pointer, reason))
+        for pointer, reason in rejected:
+            self._invalid_example(pointer, reason, "the next valid example" if found else _SYNTHESISED)
+        if not found:
+            chosen = self.examples.synthesize(schema, f"{media_pointer}/schema")
+            reason = self.examples.problem(chosen, schema)
+            if reason is not None and media_pointer not in self._reported_examples:
+                self._reported_examples.add(media_pointer)
+                self.sink.warning(
+                    "openapi.example-not-synthesised",
+                    f"no example satisfying the schema could be synthesised ({reason}); the mock's answer "
+                    "for this response does not validate, so implement the operation in service.py",
+                    self.loaded.locate(f"{media_pointer}/schema"),
+                )
+        if kind is BodyKind.TEXT and not isinstance(chosen, str):
+            chosen = json.dumps(chosen, ensure_ascii=False)
+        return chosen, True
+
+    def _media_examples(self, media: Any, media_pointer: str) -> list[tuple[str, Any]]:
+        """A media type's `example`, then each of its `examples` (OpenAPI 3.1 §4.8.14), with their pointers."""
+        if not isinstance(media, dict):
+            return []
+        found: list[tuple[str, Any]] = []
+        if "example" in media:
+            found.append((f"{media_pointer}/example", media["example"]))
+        examples = media.get("examples")
+        for name, example in examples.items() if isinstance(examples, dict) else []:
+            resolved = self.schemas.resolve(example)
+            if isinstance(resolved, dict) and "value" in resolved:
+                pointer = _pointer_of(example, f"{media_pointer}/examples/{_escape(str(name))}")
+                found.append((f"{pointer}/value", resolved["value"]))
+        return found
+
+    def _invalid_example(self, pointer: str, reason: str, replacement: str = "") -> None:
+        """One located warning per contract example that fails its schema, however often it is used."""
+        if pointer in self._reported_examples:
+            return
+        self._reported_examples.add(pointer)
+        self.sink.warning(
+            "openapi.invalid-example",
+            f"example does not satisfy its schema ({reason}); {replacement or _SYNTHESISED} is used instead",
+            self.loaded.locate(pointer),
+        )
 
 
 def _fits_in_parameter(type_ref: TypeRef, schemas: SchemaLowering) -> bool:
