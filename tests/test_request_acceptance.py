@@ -204,3 +204,83 @@ def test_json_body_is_read_under_every_json_media_type(media_project: Path, cont
 
 def test_json_media_types_pass_their_contract_tests(media_project: Path) -> None:
     _run_contract_tests(media_project)
+
+
+# --- the most specific path template is routed first ----------------------------------------
+
+NAMED: dict[str, Any] = {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}
+
+
+def _named_operation(operation_id: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "responses": {"200": {"description": "OK.", "content": {"application/json": {"schema": NAMED}}}},
+        **extra,
+    }
+
+
+ROUTING: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Routing", "version": "1"},
+    "components": {"securitySchemes": {"Token": {"type": "http", "scheme": "bearer"}}},
+    "paths": {
+        "/v1/{name}": {
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": _named_operation("getModel", security=[{"Token": []}]),
+        },
+        "/v1/{name}:download": {
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "get": _named_operation("downloadModel"),
+        },
+        "/items/{item}": {
+            "parameters": [{"name": "item", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": _named_operation("getItem"),
+        },
+        "/items/latest": {"get": _named_operation("getLatestItem")},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def routing_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("routing")
+    spec = root / "routing.json"
+    spec.write_text(json.dumps(ROUTING))
+    return generate_project(spec, root / "routing", "routing")
+
+
+def test_concrete_and_suffixed_paths_win_over_bare_templates(routing_project: Path) -> None:
+    sys.path.insert(0, str(routing_project / "src"))
+    try:
+        application = importlib.import_module("routing._generated.application")
+        mock = importlib.import_module("routing._generated.mock")
+        runtime = importlib.import_module("routing._generated.runtime")
+    finally:
+        sys.path.remove(str(routing_project / "src"))
+
+    class Naming(mock.MockService):  # type: ignore[misc, name-defined]
+        """Answers with the name of the operation that was routed."""
+
+        async def get_model(self, **arguments: Any) -> Any:
+            return {"name": "get_model"}
+
+        async def download_model(self, **arguments: Any) -> Any:
+            return {"name": "download_model"}
+
+        async def get_item(self, **arguments: Any) -> Any:
+            return {"name": "get_item"}
+
+        async def get_latest_item(self, **arguments: Any) -> Any:
+            return {"name": "get_latest_item"}
+
+    app = application.create_app(Naming(), settings=runtime.Settings(log_level="WARNING"))
+    with TestClient(app) as http:
+        assert http.get("/v1/projects-1:download").json() == {"name": "download_model"}, "unsecured"
+        assert http.get("/v1/projects-1").status_code == 401
+        assert http.get("/v1/projects-1", headers={"Authorization": "Bearer t"}).json() == {"name": "get_model"}
+        assert http.get("/items/latest").json() == {"name": "get_latest_item"}
+        assert http.get("/items/7").json() == {"name": "get_item"}
+
+
+def test_overlapping_path_templates_pass_their_contract_tests(routing_project: Path) -> None:
+    _run_contract_tests(routing_project)

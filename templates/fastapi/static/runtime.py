@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -463,6 +463,33 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 _PATH_PARAMETER = re.compile(r"{([^}]+)}")
+
+
+def routes_by_precedence(*routers: APIRouter) -> APIRouter:
+    """One router holding every route of `routers`, the most specific path template first.
+
+    Starlette tries routes in the order they were added, and a `{name}` segment matches any text,
+    `:download` included: `/v1/{name}` would answer for `/v1/{name}:download`. OpenAPI matches
+    concrete paths before templated ones (3.1 §4.8.8); per segment, literal text comes first, then
+    a template with literal text around it (the more literal text the earlier), then a bare
+    template. The sort is stable, so the routes of one path keep their order.
+    """
+    combined = APIRouter()
+    routes = [route for router in routers for route in router.routes]
+    combined.routes.extend(sorted(routes, key=lambda route: _route_precedence(str(getattr(route, "path", "")))))
+    return combined
+
+
+def _route_precedence(path: str) -> tuple[tuple[int, int], ...]:
+    key: list[tuple[int, int]] = []
+    for segment in path.split("/"):
+        if _PATH_PARAMETER.search(segment) is None:
+            key.append((0, 0))
+        elif _PATH_PARAMETER.fullmatch(segment):
+            key.append((2, 0))
+        else:
+            key.append((1, -len(_PATH_PARAMETER.sub("", segment))))
+    return tuple(key)
 
 
 def _restore_contract_paths(document: dict[str, Any]) -> None:
