@@ -284,3 +284,40 @@ def test_concrete_and_suffixed_paths_win_over_bare_templates(routing_project: Pa
 
 def test_overlapping_path_templates_pass_their_contract_tests(routing_project: Path) -> None:
     _run_contract_tests(routing_project)
+
+
+# --- cookie values the Cookie header cannot carry --------------------------------------------
+
+COOKIES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Cookies", "version": "1"},
+    "paths": {
+        "/items": {
+            "get": {
+                "operationId": "listItems",
+                "parameters": [
+                    {
+                        "name": "session_id",
+                        "in": "cookie",
+                        "schema": {"type": "string", "minLength": 4, "maxLength": 16},
+                    }
+                ],
+                "responses": {"200": {"description": "OK.", "content": {"application/json": {"schema": NAMED}}}},
+            }
+        }
+    },
+}
+
+
+def test_cookie_cut_short_on_the_wire_is_not_counted_as_accepted_invalid_data(tmp_path: Path) -> None:
+    """A too-long cookie with a `;` in it reaches the app cut at the `;`, and short enough to be valid."""
+    spec = tmp_path / "cookies.json"
+    spec.write_text(json.dumps(COOKIES))
+    project = generate_project(spec, tmp_path / "cookies", "cookies")
+    _run_contract_tests(project)
+    test_schema = project / "tests" / "contract" / "test_schema.py"
+    exemption = 'COOKIE_VALUE = re.compile(r"[\\x21\\x23-\\x2b\\x2d-\\x3a\\x3c-\\x5b\\x5d-\\x7e]*")'
+    assert exemption in test_schema.read_text()
+    test_schema.write_text(test_schema.read_text().replace(exemption, 'COOKIE_VALUE = re.compile(r".*", re.DOTALL)'))
+    with pytest.raises(AssertionError, match="maxLength"):
+        _run_contract_tests(project)
