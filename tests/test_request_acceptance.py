@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -321,3 +322,61 @@ def test_cookie_cut_short_on_the_wire_is_not_counted_as_accepted_invalid_data(tm
     test_schema.write_text(test_schema.read_text().replace(exemption, 'COOKIE_VALUE = re.compile(r".*", re.DOTALL)'))
     with pytest.raises(AssertionError, match="maxLength"):
         _run_contract_tests(project)
+
+
+# --- a secured operation that declares no 401 -----------------------------------------------
+
+SECURED: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Keys", "version": "1"},
+    "security": [{"ApiKey": []}],
+    "components": {"securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Api-Key"}}},
+    "paths": {
+        "/collections": {
+            "post": {
+                "operationId": "createCollection",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": NAMED}}},
+                "responses": {
+                    "201": {"description": "Created.", "content": {"application/json": {"schema": NAMED}}},
+                    "400": {"description": "Invalid."},
+                },
+            }
+        }
+    },
+}
+
+
+def test_secured_operation_without_a_declared_401_is_one_located_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "keys.json"
+    spec.write_text(json.dumps(SECURED, indent=2))
+    sink = DiagnosticSink()
+    read_contract([spec], sink)
+    (warning,) = sink.items
+    assert warning.code == "openapi.undeclared-auth-refusal"
+    assert warning.location is not None and warning.location.pointer == "/paths/~1collections/post/responses"
+
+
+@pytest.fixture(scope="module")
+def secured_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("keys")
+    spec = root / "keys.json"
+    spec.write_text(json.dumps(SECURED))
+    return generate_project(spec, root / "keys", "keys")
+
+
+def test_missing_credential_is_refused_with_401(secured_project: Path) -> None:
+    with TestClient(_load_app(secured_project, "keys")) as http:
+        assert http.post("/collections", json={"name": "a"}).status_code == 401
+        assert http.post("/collections", json={"name": "a"}, headers={"Api-Key": "k"}).status_code == 201
+
+
+def test_refusing_a_removed_credential_passes_the_contract_tests(secured_project: Path, tmp_path: Path) -> None:
+    _run_contract_tests(secured_project)
+    unexempted = tmp_path / "unexempted"
+    shutil.copytree(secured_project, unexempted)
+    test_schema = unexempted / "tests" / "contract" / "test_schema.py"
+    exemption = 'CREDENTIAL_PARAMETERS: list[list[str]] = [["header", "api-key"]]'
+    assert exemption in test_schema.read_text()
+    test_schema.write_text(test_schema.read_text().replace(exemption, "CREDENTIAL_PARAMETERS: list[list[str]] = []"))
+    with pytest.raises(AssertionError, match="Received: 401"):
+        _run_contract_tests(unexempted)

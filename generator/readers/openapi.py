@@ -184,6 +184,7 @@ class _Lowerer:
         components = self.document.get("components", {})
         schemes = lower_security_schemes(components.get("securitySchemes", {}), self.sink, self.loaded.locate)
         operations = self._operations(schemes)
+        self._warn_undeclared_auth_refusals(operations)
         webhooks = self._webhooks()
         try:
             models = generate_models(self.document)
@@ -222,6 +223,29 @@ class _Lowerer:
             document_json=json.dumps(self.loaded.document, indent=2, ensure_ascii=False) + "\n",
             tags=tags,
             webhooks=bound_webhooks,
+        )
+
+    def _warn_undeclared_auth_refusals(self, operations: list[Operation]) -> None:
+        """One warning for secured operations that declare no response a missing credential could get.
+
+        Such an operation is still answered 401 without credentials (RFC 9110 §15.5.2): that is what
+        declaring it secured means, and its contract tests accept that refusal.
+        """
+        silent = [
+            operation
+            for operation in operations
+            if operation.requires_auth
+            and not any(response.status.upper() in ("401", "4XX", "DEFAULT") for response in operation.http.responses)
+        ]
+        if not silent:
+            return
+        first = silent[0].http
+        others = f" (and {len(silent) - 1} more secured operations)" if len(silent) > 1 else ""
+        self.sink.warning(
+            "openapi.undeclared-auth-refusal",
+            f"secured operation declares no 401, 4XX or default response{others}: a call without its "
+            "credentials is answered 401 all the same, which the contract tests accept",
+            self.loaded.locate(_pointer("paths", first.path, first.method.lower(), "responses")),
         )
 
     def _webhooks(self) -> list[Webhook]:

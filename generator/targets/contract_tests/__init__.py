@@ -52,6 +52,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             for operation in service.operations
             if not declares_rejection(operation)
         ],
+        "credential_parameters": _credential_parameters(contract),
         "delimited_arrays": {
             _label(operation): arrays
             for service in contract.services
@@ -119,6 +120,21 @@ def _schemes(contract: Contract) -> dict[str, dict[str, Any]]:
             entry.update({"in": scheme.location.value, "name": scheme.param_name})
         schemes[scheme.key] = entry
     return schemes
+
+
+def _credential_parameters(contract: Contract) -> list[list[str]]:
+    """[location, name] of each parameter a security scheme's credential travels in (header names lowered).
+
+    API keys name theirs; HTTP and OAuth2/OpenID Connect credentials go in `Authorization`.
+    """
+    found: set[tuple[str, str]] = set()
+    for scheme in contract.security_schemes:
+        if scheme.kind is SecurityKind.API_KEY and scheme.location is not None and scheme.param_name:
+            location = scheme.location.value
+            found.add((location, scheme.param_name.lower() if location == "header" else scheme.param_name))
+        elif scheme.kind is not SecurityKind.API_KEY:
+            found.add(("header", "authorization"))
+    return [list(item) for item in sorted(found)]
 
 
 def _env_names(scheme: dict[str, Any]) -> list[str]:
