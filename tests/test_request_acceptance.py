@@ -380,3 +380,129 @@ def test_refusing_a_removed_credential_passes_the_contract_tests(secured_project
     test_schema.write_text(test_schema.read_text().replace(exemption, "CREDENTIAL_PARAMETERS: list[list[str]] = []"))
     with pytest.raises(AssertionError, match="Received: 401"):
         _run_contract_tests(unexempted)
+
+
+# --- paths with a `#` fragment (AWS) ----------------------------------------------------------
+
+
+def _target_operation(operation_id: str) -> dict[str, Any]:
+    target = f"Svc_2024.{operation_id}"
+    return {
+        "post": {
+            "operationId": operation_id,
+            "parameters": [
+                {
+                    "name": "X-Amz-Target",
+                    "in": "header",
+                    "required": True,
+                    "schema": {"type": "string", "enum": [target]},
+                }
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": NAMED}}},
+            "responses": {"200": {"description": "OK.", "content": {"application/json": {"schema": NAMED}}}},
+        }
+    }
+
+
+ARN = {"name": "arn", "in": "path", "required": True, "schema": {"type": "string"}}
+FRAGMENTS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Fragments", "version": "1"},
+    "paths": {
+        "/#X-Amz-Target=Svc_2024.CancelQuery": _target_operation("CancelQuery"),
+        "/#X-Amz-Target=Svc_2024.Query": _target_operation("Query"),
+        "/tags/{arn}": {"parameters": [ARN], "get": _named_operation("ListTags")},
+        "/tags/{arn}#tagKeys": {
+            "parameters": [ARN],
+            "delete": _named_operation(
+                "UntagResource",
+                parameters=[
+                    {
+                        "name": "tagKeys",
+                        "in": "query",
+                        "required": True,
+                        "schema": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    }
+                ],
+            ),
+        },
+    },
+}
+
+
+def test_fragment_paths_are_one_warning_and_unknown_fragment_names_skip(tmp_path: Path) -> None:
+    document = json.loads(json.dumps(FRAGMENTS))
+    document["paths"]["/buckets#lifecycle"] = {"get": _named_operation("GetLifecycle")}
+    spec = tmp_path / "fragments.json"
+    spec.write_text(json.dumps(document, indent=2))
+    sink = DiagnosticSink()
+    contract = read_contract([spec], sink)
+    assert [(item.code, item.location.pointer if item.location else None) for item in sink.items] == [
+        ("openapi.unsupported-path", "/paths/~1buckets#lifecycle/get"),
+        ("openapi.path-fragment", "/paths/~1#X-Amz-Target=Svc_2024.CancelQuery"),
+    ]
+    assert "and 2 more operations" in sink.items[1].message
+    bindings = {
+        operation.operation_id: operation.http for service in contract.services for operation in service.operations
+    }
+    assert set(bindings) == {"CancelQuery", "Query", "ListTags", "UntagResource"}
+    assert bindings["Query"].url_path == "/"
+    assert [(item.location.value, item.name, item.value) for item in bindings["Query"].route_conditions] == [
+        ("header", "X-Amz-Target", "Svc_2024.Query")
+    ]
+    assert [(item.location.value, item.name, item.value) for item in bindings["UntagResource"].route_conditions] == [
+        ("query", "tagKeys", None)
+    ]
+
+
+@pytest.fixture(scope="module")
+def fragments_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fragments")
+    spec = root / "fragments.json"
+    spec.write_text(json.dumps(FRAGMENTS))
+    return generate_project(spec, root / "fragments", "fragments")
+
+
+def test_requests_reach_the_operation_their_parameters_name(fragments_project: Path) -> None:
+    sys.path.insert(0, str(fragments_project / "src"))
+    try:
+        application = importlib.import_module("fragments._generated.application")
+        mock = importlib.import_module("fragments._generated.mock")
+        runtime = importlib.import_module("fragments._generated.runtime")
+    finally:
+        sys.path.remove(str(fragments_project / "src"))
+
+    class Naming(mock.MockService):  # type: ignore[misc, name-defined]
+        """Answers with the name of the operation that was routed."""
+
+        async def cancel_query(self, **arguments: Any) -> Any:
+            return {"name": "cancel_query"}
+
+        async def query(self, **arguments: Any) -> Any:
+            return {"name": "query"}
+
+        async def list_tags(self, **arguments: Any) -> Any:
+            return {"name": "list_tags"}
+
+        async def untag_resource(self, **arguments: Any) -> Any:
+            return {"name": f"untag_resource {arguments['arn']} {arguments['tag_keys']}"}
+
+    app = application.create_app(Naming(), settings=runtime.Settings(log_level="WARNING"))
+    body = {"name": "q"}
+    with TestClient(app) as http:
+        for operation in ("Query", "CancelQuery"):
+            answer = http.post("/", json=body, headers={"X-Amz-Target": f"Svc_2024.{operation}"})
+            assert answer.json() == {"name": snake(operation)}, answer.text
+        assert http.post("/", json=body).status_code == 404
+        assert http.post("/", json=body, headers={"X-Amz-Target": "Svc_2024.Other"}).status_code == 404
+        assert http.get("/tags/a%23b").json() == {"name": "list_tags"}
+        assert http.delete("/tags/a%23b?tagKeys=k&tagKeys=l").json() == {"name": "untag_resource a#b ['k', 'l']"}
+        assert http.delete("/tags/a").status_code in (404, 405)
+
+
+def snake(operation_id: str) -> str:
+    return "".join(f"_{char.lower()}" if char.isupper() else char for char in operation_id).lstrip("_")
+
+
+def test_fragment_paths_pass_their_contract_tests(fragments_project: Path) -> None:
+    _run_contract_tests(fragments_project)

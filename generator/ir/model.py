@@ -160,12 +160,33 @@ class Response:
 
 
 @dataclass(frozen=True)
+class RouteCondition:
+    """What tells an operation's requests apart from others on the same path and method.
+
+    Written as the fragment of a contract path (`/#X-Amz-Target=Svc.Op`, `/tags/{arn}#tagKeys`, as
+    AWS contracts do): the parameter `name` in `location` is present, with `value` if one is given.
+    """
+
+    location: ParamLocation
+    name: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class HttpBinding:
     method: str
     path: str
+    """The contract's path key, fragment included (routes, the served document, contract test ids)."""
     params: tuple[Param, ...]
     request_body: RequestBody | None
     responses: tuple[Response, ...]
+    route_conditions: tuple[RouteCondition, ...] = ()
+    """Conditions named by the path's `#` fragment, which a request carries in its parameters."""
+
+    @property
+    def url_path(self) -> str:
+        """The path a request goes to: a fragment is never sent (RFC 3986 §3.5)."""
+        return self.path.split("#", 1)[0]
 
 
 class SecurityKind(enum.Enum):

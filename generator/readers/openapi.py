@@ -31,6 +31,7 @@ from generator.ir.model import (
     RequestBody,
     Response,
     ResponseHeader,
+    RouteCondition,
     SecurityScheme,
     Service,
     SourceFile,
@@ -304,7 +305,8 @@ class _Lowerer:
                 name = PythonIdentifier(names.claim(snake_case(operation_id or f"{method} {http_path}")))
                 class_stem = ClassName(operation_id or f"{method} {http_path}")
                 params = self._params(path_item, raw, class_stem, pointer)
-                if params is None:
+                conditions = self._route_conditions(http_path, path_item, raw, pointer)
+                if params is None or conditions is None:
                     continue
                 security = lower_requirements(raw.get("security", default_security), schemes)
                 summary = str(raw.get("summary", ""))
@@ -324,10 +326,63 @@ class _Lowerer:
                             params=params,
                             request_body=self._request_body(raw.get("requestBody"), class_stem, pointer),
                             responses=self._responses(raw.get("responses", {}), class_stem, pointer),
+                            route_conditions=conditions,
                         ),
                     )
                 )
+        self._warn_fragment_paths(operations)
         return operations
+
+    def _route_conditions(
+        self, http_path: str, path_item: dict[str, Any], operation: dict[str, Any], pointer: str
+    ) -> tuple[RouteCondition, ...] | None:
+        """The conditions a path's `#` fragment names (`#X-Amz-Target=Svc.Op`, `#tagKeys&marker`).
+
+        A fragment is never sent, so AWS contracts use it to tell apart operations that share a
+        path and method: each `name` or `name=value` item is a parameter of the operation that is
+        present (with that value). None, with a warning, when an item names no parameter.
+        """
+        _, hash_sign, fragment = http_path.partition("#")
+        if not hash_sign:
+            return ()
+        declared: set[tuple[ParamLocation, str]] = set()
+        for raw in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
+            resolved = self.schemas.resolve(raw)
+            if isinstance(resolved, dict) and resolved.get("in") in ("query", "header"):
+                name = str(resolved.get("name", ""))
+                declared.add((ParamLocation(resolved["in"]), name.lower() if resolved["in"] == "header" else name))
+        conditions: list[RouteCondition] = []
+        for item in fragment.split("&"):
+            name, equals, value = item.partition("=")
+            if (ParamLocation.QUERY, name) in declared:
+                location = ParamLocation.QUERY
+            elif (ParamLocation.HEADER, name.lower()) in declared:
+                location = ParamLocation.HEADER
+            else:
+                self.sink.warning(
+                    "openapi.unsupported-path",
+                    f"the path's fragment names {name!r}, which is no query or header parameter of the "
+                    "operation, so no request can be told apart by it; the operation is skipped",
+                    self.loaded.locate(pointer),
+                )
+                return None
+            conditions.append(RouteCondition(location, name, value if equals else None))
+        return tuple(conditions)
+
+    def _warn_fragment_paths(self, operations: list[Operation]) -> None:
+        """One warning for paths with a `#` fragment, served as the parameters it names (see above)."""
+        fragmented = [operation.http for operation in operations if operation.http.route_conditions]
+        if not fragmented:
+            return
+        first = fragmented[0]
+        others = f" (and {len(fragmented) - 1} more operations)" if len(fragmented) > 1 else ""
+        self.sink.warning(
+            "openapi.path-fragment",
+            f"the path has a '#' fragment{others}, which no request carries: the operation is served at "
+            f"{first.url_path!r} for requests with the parameters the fragment names, and the contract "
+            "tests send them there",
+            self.loaded.locate(_pointer("paths", first.path)),
+        )
 
     def _params(
         self, path_item: dict[str, Any], operation: dict[str, Any], class_stem: ClassName, pointer: str

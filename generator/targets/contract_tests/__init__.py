@@ -145,7 +145,7 @@ def _env_names(scheme: dict[str, Any]) -> list[str]:
 
 def _operation_facts(operation: Operation) -> dict[str, Any]:
     http = operation.http
-    path = http.path
+    path = http.url_path
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     cookies: dict[str, str] = {}

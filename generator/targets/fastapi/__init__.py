@@ -98,7 +98,12 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             dependencies=[view.security for view in views if view.security is not None],
             imports=_security_imports(views),
         ),
-        file(f"{generated}/application.py", "fastapi/application.py.jinja", routers=sorted(by_tag)),
+        file(
+            f"{generated}/application.py",
+            "fastapi/application.py.jinja",
+            routers=sorted(by_tag),
+            path_discriminators=[view.path_discriminator for view in views if view.path_discriminator],
+        ),
         file(f"{generated}/routes/__init__.py", "fastapi/routes_init.py.jinja"),
         FileSpec(f"{generated}/examples.json", _examples_json(service.operations)),
         FileSpec(f"{generated}/contract.json", contract.document_json),

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator.escaping import python_literal
-from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response
+from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response, RouteCondition
 from generator.ir.names import PythonIdentifier, constant_case, snake_case
 from generator.ir.types import ListOf, Primitive, PrimitiveKind, TypeRef
 from generator.targets.fastapi.security_views import SecurityDependencyView
@@ -52,6 +52,8 @@ class OperationView:
     primary_status: str = "200"
     contract_path: str | None = None
     """The contract's path template when the route had to rename a parameter Starlette cannot route."""
+    path_discriminator: str | None = None
+    """`PathDiscriminator(...)` for a path whose `#` fragment tells its requests apart (AWS)."""
 
 
 def operation_view(operation: Operation, security: SecurityDependencyView | None) -> OperationView:
@@ -111,7 +113,25 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
         strict_body=_strict_body(http.request_body),
         primary_status=primary.status if primary is not None else "200",
         contract_path=http.path if route_path != http.path else None,
+        path_discriminator=_path_discriminator(http.method, route_path, http.route_conditions),
     )
+
+
+def _path_discriminator(method: str, route_path: str, conditions: tuple[RouteCondition, ...]) -> str | None:
+    """The runtime's description of a fragment-keyed route: where its requests go, and how they are told apart."""
+    if not conditions:
+        return None
+    base_path, _, fragment = route_path.partition("#")
+    written = [
+        [
+            condition.location.value,
+            condition.name.lower() if condition.location is ParamLocation.HEADER else condition.name,
+            condition.value,
+        ]
+        for condition in conditions
+    ]
+    arguments = ", ".join(python_literal(value) for value in (method, base_path, "#" + fragment, written))
+    return f"PathDiscriminator({arguments})"
 
 
 def _strict_body(body: RequestBody | None) -> str | None:

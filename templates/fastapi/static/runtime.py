@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -284,6 +285,64 @@ def _json_media_type(value: bytes) -> bytes:
     if main_type != b"application" and (subtype == b"json" or subtype.endswith(b"+json")):
         return b"application/json" + separator + parameters
     return value
+
+
+@dataclass(frozen=True)
+class PathDiscriminator:
+    """An operation whose contract path ends in a `#` fragment naming what tells its requests apart.
+
+    AWS contracts give operations sharing a path and method keys like `/#X-Amz-Target=Svc.Op` or
+    `/tags/{arn}#tagKeys`. The route is served at the contract's key, fragment included; a request
+    to `base_path` whose parameters meet every condition (location, name, value or None for "is
+    present") is routed there. Header names are in lower case.
+    """
+
+    method: str
+    base_path: str
+    fragment: str
+    conditions: Sequence[Sequence[str | None]]
+
+    def holds(self, headers: Mapping[str, list[str]], query: Mapping[str, list[str]]) -> bool:
+        for location, name, value in self.conditions:
+            present = (headers if location == "header" else query).get(str(name), [])
+            if not present or (value is not None and value not in present):
+                return False
+        return True
+
+
+class PathDiscriminatorMiddleware:
+    """Route requests to the operations `PathDiscriminator`s describe (the one meeting most conditions first)."""
+
+    def __init__(self, app: ASGIApp, discriminators: Sequence[PathDiscriminator] = ()) -> None:
+        self.app = app
+        ordered = sorted(discriminators, key=lambda item: -len(item.conditions))
+        self._candidates = [(item, _template_pattern(item.base_path)) for item in ordered]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._candidates and scope["type"] == "http":
+            scope = self._routed(scope)
+        await self.app(scope, receive, send)
+
+    def _routed(self, scope: Scope) -> Scope:
+        root_path = scope.get("root_path", "")
+        path = scope["path"][len(root_path) :] if root_path and scope["path"].startswith(root_path) else scope["path"]
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        matching = [item for item, pattern in self._candidates if item.method == method and pattern.fullmatch(path)]
+        if not matching:
+            return scope
+        headers: dict[str, list[str]] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        for item in matching:
+            if item.holds(headers, query):
+                return {**scope, "path": scope["path"] + item.fragment}
+        return scope
+
+
+def _template_pattern(path: str) -> re.Pattern[str]:
+    """A path template as a pattern: each `{name}` one segment, everything else literal."""
+    return re.compile("[^/]+".join(re.escape(part) for part in re.split(r"{[^}]*}", path)))
 
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
