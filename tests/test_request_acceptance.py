@@ -506,3 +506,82 @@ def snake(operation_id: str) -> str:
 
 def test_fragment_paths_pass_their_contract_tests(fragments_project: Path) -> None:
     _run_contract_tests(fragments_project)
+
+
+# --- constraints on the items of array parameters -------------------------------------------
+
+ITEM_CONSTRAINTS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Items", "version": "1"},
+    "paths": {
+        "/stats": {
+            "get": _named_operation(
+                "getStats",
+                parameters=[
+                    {
+                        "name": "groups",
+                        "in": "query",
+                        "explode": False,
+                        "schema": {"type": "array", "items": {"type": "integer", "format": "int32"}},
+                    },
+                    {
+                        "name": "tags",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]+$", "maxLength": 5}},
+                    },
+                    {
+                        "name": "keys",
+                        "in": "query",
+                        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/TagKey"}},
+                    },
+                ],
+            )
+        },
+        "/ids/{ids}": {
+            "get": _named_operation(
+                "getIds",
+                parameters=[
+                    {
+                        "name": "ids",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+                    }
+                ],
+            )
+        },
+    },
+    "components": {"schemas": {"TagKey": {"type": "string", "pattern": "^(?!aws:)[a-z:]+$"}}},
+}
+
+
+@pytest.fixture(scope="module")
+def items_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("items")
+    spec = root / "items.json"
+    spec.write_text(json.dumps(ITEM_CONSTRAINTS))
+    return generate_project(spec, root / "items", "items")
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/stats?groups=1,-2", 200),
+        ("/stats?groups=1,99999999999", 422),
+        ("/stats?tags=ab&tags=cd", 200),
+        ("/stats?tags=ab&tags=AB", 422),
+        ("/stats?tags=abcdef", 422),
+        ("/stats?keys=ok:x", 200),
+        ("/stats?keys=ok:x&keys=aws:x", 422),
+        ("/ids/1,2", 200),
+        ("/ids/1,0", 422),
+    ],
+)
+def test_array_parameter_items_are_checked_against_their_schema(items_project: Path, url: str, status: int) -> None:
+    with TestClient(_load_app(items_project, "items")) as http:
+        response = http.get(url)
+    assert response.status_code == status, response.text
+
+
+def test_array_item_constraints_pass_their_contract_tests(items_project: Path) -> None:
+    _run_contract_tests(items_project)

@@ -77,6 +77,8 @@ class Param:
     has_default: bool = False
     default: JsonValue = None
     constraints: tuple[Constraint, ...] = ()
+    item_constraints: tuple[Constraint, ...] = ()
+    """An array parameter's constraints on each of its items (`minimum`, `pattern`...)."""
     deprecated: bool = False
     example: JsonValue = None
     style: ParamStyle = ParamStyle.FORM

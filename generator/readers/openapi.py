@@ -443,6 +443,7 @@ class _Lowerer:
                     has_default="default" in core and not required,
                     default=core.get("default"),
                     constraints=_constraints(core),
+                    item_constraints=self._item_constraints(core, type_ref),
                     deprecated=bool(raw.get("deprecated", False)),
                     example=example,
                     style=style,
@@ -450,6 +451,21 @@ class _Lowerer:
                 )
             )
         return tuple(params)
+
+    def _item_constraints(self, core: dict[str, Any], type_ref: TypeRef) -> tuple[Constraint, ...]:
+        """An array parameter's constraints on each item (bounds, lengths, patterns); none for enum items.
+
+        The int32/int64 ranges made explicit by `normalize_schemas` are among them, so `?ids=1,99999999999`
+        is refused where the items are `format: int32`.
+        """
+        target = type_ref.inner if isinstance(type_ref, Nullable) else type_ref
+        if not isinstance(target, ListOf) or not isinstance(target.item, Primitive):
+            return ()
+        items = self.schemas.resolve(core.get("items", {}))
+        if not isinstance(items, dict):
+            return ()
+        _, item_core = split_nullable(items)
+        return _constraints(item_core)
 
     def _request_body(self, raw: Any, class_stem: ClassName, pointer: str) -> RequestBody | None:
         body = self.schemas.resolve(raw)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.escaping import python_literal
 from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response, RouteCondition
 from generator.ir.names import PythonIdentifier, constant_case, snake_case
-from generator.ir.types import ListOf, Primitive, PrimitiveKind, TypeRef
+from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, TypeRef
 from generator.targets.fastapi.security_views import SecurityDependencyView
 from generator.targets.python_signatures import Argument, default_expression, param_type, unwrap
 from generator.targets.python_types import spell
@@ -202,11 +202,33 @@ def _param_argument(param: Param, route_path: str) -> tuple[Argument, str]:
     # Before validators run last-written first: a delimited value is split before anything else sees it.
     validators += _splitter(param)
     call = f"{_PARAM_FUNCTIONS[param.location]}({', '.join([*keywords, *constraints])})"
-    annotation = f"Annotated[{param_type(param)}, {call}{validators}]"
+    annotation = f"Annotated[{_checked_type(param)}, {call}{validators}]"
     default = None
     if not param.required:
         default = default_expression(param) if param.has_default else "None"
     return Argument(param.name, annotation, default), route_path
+
+
+def _checked_type(param: Param) -> str:
+    """`param_type`, with an array's item constraints on its items: `list[Annotated[int, Field(ge=0)]]`."""
+    if not param.item_constraints:
+        return param_type(param)
+    target = unwrap(param.type)
+    assert isinstance(target, ListOf)
+    keywords = [
+        f"{item.keyword}={python_literal(item.value)}"
+        for item in param.item_constraints
+        if item.keyword != "python_pattern"
+    ]
+    metadata = [f"Field({', '.join(keywords)})"] if keywords else []
+    metadata.extend(
+        f"AfterValidator(python_pattern({python_literal(item.value)}))"
+        for item in param.item_constraints
+        if item.keyword == "python_pattern"
+    )
+    checked_list = f"list[Annotated[{spell(target.item)}, {', '.join(metadata)}]]"
+    accepts_none = isinstance(param.type, Nullable) or (not param.required and not param.has_default)
+    return f"{checked_list} | None" if accepts_none else checked_list
 
 
 def _splitter(param: Param) -> str:
@@ -226,7 +248,8 @@ def _path_items(param: Param, route_name: str, constraints: list[str], validator
     """
     spelled = param_type(param)
     metadata = (f", Field({', '.join(constraints)})" if constraints else "") + validators
-    checked = f"Annotated[{spelled}{metadata}]" if metadata else spelled
+    item_checked = _checked_type(param)
+    checked = f"Annotated[{item_checked}{metadata}]" if metadata else item_checked
     keywords = [f"alias={python_literal(route_name)}"]
     if param.doc:
         keywords.append(f"description={python_literal(param.doc)}")
