@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import read_contract
-from generator.readers.openapi_schemas import imply_object_types
+from generator.readers.openapi_schemas import ascii_word_classes, imply_object_types
 from tests.conftest import generate_project, project_env
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -585,3 +585,83 @@ def test_array_parameter_items_are_checked_against_their_schema(items_project: P
 
 def test_array_item_constraints_pass_their_contract_tests(items_project: Path) -> None:
     _run_contract_tests(items_project)
+
+
+# --- ECMA-262's ASCII \w and \d -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ascii_pattern"),
+    [
+        (r"^[-\w\._]+$", r"^[-A-Za-z0-9_\._]+$"),
+        (r"^\d{3}-\D\W$", r"^[0-9]{3}-[^0-9][^A-Za-z0-9_]$"),
+        (r"^[^\W\d]+$", r"^[^\W0-9]+$"),
+        (r"^a\\w\p{L}$", r"^a\\w\p{L}$"),
+    ],
+)
+def test_word_and_digit_classes_are_spelled_as_ecma_262_reads_them(pattern: str, ascii_pattern: str) -> None:
+    document: dict[str, Any] = {"components": {"schemas": {"Name": {"type": "string", "pattern": pattern}}}}
+    ascii_word_classes(document)
+    assert document["components"]["schemas"]["Name"]["pattern"] == ascii_pattern
+
+
+LOCATIONS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Locations", "version": "1"},
+    "paths": {
+        "/locations/{location}": {
+            "post": _named_operation(
+                "renameLocation",
+                parameters=[
+                    {
+                        "name": "location",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": r"^[-\w\._]+$"},
+                    },
+                    {"name": "zone", "in": "query", "schema": {"type": "string", "pattern": r"^\d+$"}},
+                ],
+                requestBody={
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {"name": {"type": "string", "pattern": r"^\w+$"}},
+                            }
+                        }
+                    },
+                },
+            )
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def locations_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("locations")
+    spec = root / "locations.json"
+    spec.write_text(json.dumps(LOCATIONS))
+    return generate_project(spec, root / "locations", "locations")
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "status"),
+    [
+        ("/locations/west_us-2", "plan", 200),
+        ("/locations/%C3%B2", "plan", 422),
+        ("/locations/west?zone=12", "plan", 200),
+        ("/locations/west?zone=%D9%A3", "plan", 422),
+        ("/locations/west", "pl\u00e4n", 422),
+    ],
+)
+def test_word_classes_admit_ascii_only(locations_project: Path, url: str, name: str, status: int) -> None:
+    with TestClient(_load_app(locations_project, "locations")) as http:
+        response = http.post(url, json={"name": name})
+    assert response.status_code == status, response.text
+
+
+def test_ascii_word_classes_pass_their_contract_tests(locations_project: Path) -> None:
+    _run_contract_tests(locations_project)

@@ -44,6 +44,7 @@ from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import (
     SchemaLowering,
+    ascii_word_classes,
     imply_object_types,
     normalize_schemas,
     split_nullable,
@@ -122,6 +123,7 @@ def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
     if sink.has_errors:
         return None
     _warn_implied_object_types(loaded, imply_object_types(loaded.document), sink)
+    ascii_word_classes(loaded.document)
     return _Lowerer(loaded, sink).contract()
 
 

@@ -306,6 +306,52 @@ def normalize_schemas(document: dict[str, Any]) -> list[tuple[str, str]]:
     return changed
 
 
+_ASCII_CLASSES = {"w": "A-Za-z0-9_", "d": "0-9"}
+
+
+def ascii_word_classes(document: dict[str, Any]) -> None:
+    """Spell `\\w` and `\\d` in every schema `pattern` as the ASCII classes they are in ECMA-262.
+
+    JSON Schema patterns are ECMA-262 regular expressions (2020-12 §6.4), where `\\w` is
+    `[A-Za-z0-9_]` and `\\d` is `[0-9]`; Python's `re` and pydantic's Rust engine read them as
+    Unicode classes, so `^[\\w.-]+$` would let `ò` through the generated checks while the contract
+    (and its contract tests) refuse it. The rewrite means the same in ECMA-262, so the shipped
+    contract says what it said. `\\W` and `\\D` inside a character class have no such spelling and
+    stay as written.
+    """
+    for _, schema in schema_objects(document):
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and "\\" in pattern:
+            schema["pattern"] = _ascii_pattern(pattern)
+
+
+def _ascii_pattern(pattern: str) -> str:
+    written: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            if escaped.lower() in _ASCII_CLASSES and not (in_class and escaped.isupper()):
+                ascii_class = _ASCII_CLASSES[escaped.lower()]
+                if in_class:
+                    written.append(ascii_class)
+                else:
+                    written.append(f"[^{ascii_class}]" if escaped.isupper() else f"[{ascii_class}]")
+            else:
+                written.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        written.append(char)
+        index += 1
+    return "".join(written)
+
+
 _OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties")
 _VALUE_SET_KEYWORDS = ("enum", "const")
 
