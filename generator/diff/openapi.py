@@ -1,9 +1,11 @@
 """`contractgen diff` for OpenAPI 3.x: what each change between two contracts does to clients.
 
-Both sides are loaded with `load_openapi` (bundled: every `$ref` is local) and compared the way
-a client sees them, not as text: `$ref`s are followed while walking, so moving or renaming a
-schema in `components` changes nothing by itself; operations are matched by method and path
-template with parameter names blanked (`/pets/{petId}` ≡ `/pets/{id}`).
+Both sides are read as `load_openapi` reads them (bundled: every `$ref` is local; validated), by
+`openapi_loading`, which is faster on big contracts (positions on demand, validation cached by
+content and run for both sides at once), and compared the way a client sees them, not as text:
+`$ref`s are followed while walking, so moving or renaming a schema in `components` changes nothing
+by itself; operations are matched by method and path template with parameter names blanked
+(`/pets/{petId}` ≡ `/pets/{id}`).
 
 Data is judged by who writes it. A request is written by the client against OLD and must still
 be accepted by NEW, so narrowing it (a new required property, a removed enum value, a smaller
@@ -49,7 +51,8 @@ Every rule and its level is in `RULES`; rule ids are `openapi.<kebab-case>`.
 
 One job a module, all sharing one `openapi_comparison.Comparison` (the sides, the changes, the caches):
 - the rules: `openapi_rules`;
-- reading one side: `openapi_side`, `openapi_node`, `openapi_schema_view`;
+- loading both sides: `openapi_loading`; reading one side: `openapi_side`, `openapi_node`,
+  `openapi_schema_view`;
 - equality across sides: `openapi_equivalence`;
 - schemas by direction: `openapi_schemas`, with `openapi_constraints` saying what a keyword allows;
 - operations: `openapi_paths`, `openapi_operations`, `openapi_parameters`, `openapi_bodies`,
@@ -65,12 +68,12 @@ from generator.diagnostics import DiagnosticSink, Location
 from generator.diff.model import Change
 from generator.diff.openapi_comparison import Comparison
 from generator.diff.openapi_components import compare_component_schemas, compare_named
+from generator.diff.openapi_loading import load_sides
 from generator.diff.openapi_operations import compare_paths
 from generator.diff.openapi_rules import RULES
 from generator.diff.openapi_security import compare_security_schemes
 from generator.diff.openapi_servers import compare_servers
 from generator.diff.openapi_side import Side
-from generator.readers.openapi_document import load_openapi
 
 __all__ = ["RULES", "diff_openapi"]
 
@@ -78,8 +81,7 @@ __all__ = ["RULES", "diff_openapi"]
 def diff_openapi(old: Path, new: Path, sink: DiagnosticSink) -> list[Change]:
     """The changes from the contract at `old` to the one at `new`; [] when either cannot be read
     (the problems are in `sink`, and the caller raises)."""
-    old_document = load_openapi(old, sink)
-    new_document = load_openapi(new, sink)
+    old_document, new_document = load_sides(old, new, sink)
     if old_document is None or new_document is None or sink.has_errors:
         return []
     comparison = Comparison(Side(old_document), Side(new_document))

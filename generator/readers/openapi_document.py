@@ -35,18 +35,18 @@ import os
 import re
 import urllib.parse
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignore]
     ValidationError,
     best_match,
 )
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-from generator.diagnostics import DiagnosticSink, Location
+from generator.diagnostics import DiagnosticSink, Location, Severity
+from generator.readers.openapi_validators import FastOpenAPIV30SpecValidator, FastOpenAPIV31SpecValidator
 from generator.readers.swagger2 import is_swagger2, upgrade_swagger2
 from generator.readers.yaml_positions import (
     LoadedDocument,
@@ -116,7 +116,20 @@ def load_openapi(path: Path, sink: DiagnosticSink) -> OpenAPIDocument | None:
     Returns None when anything was wrong; every problem is in `sink` with a location.
     """
     errors_before = _error_count(sink)
-    root = _read_root(path, sink)
+    loaded = read_openapi(path, sink)
+    if loaded is not None:
+        _validate(loaded, sink)
+    return loaded if _error_count(sink) == errors_before else None
+
+
+def read_openapi(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False) -> OpenAPIDocument | None:
+    """`load_openapi` up to validation: read, bundle, check local refs. The caller validates
+    (`validation_findings`, `report_validation_findings`), as `contractgen diff` does for both
+    sides at once. `lazy_positions`: a JSON root file's positions are found when asked for
+    (`load_document`), for callers that locate a few pointers, not every one.
+    """
+    errors_before = _error_count(sink)
+    root = _read_root(path, sink, lazy_positions=lazy_positions)
     if root is None:
         return None
     if is_swagger2(root.loaded.data):
@@ -145,8 +158,6 @@ def load_openapi(path: Path, sink: DiagnosticSink) -> OpenAPIDocument | None:
         positions={source.display: source.loaded.positions for source in bundler.read_sources()},
     )
     _check_local_refs(loaded, bundler.failed_refs, sink)
-    if _error_count(sink) == errors_before:
-        _validate(loaded, sink)
     return loaded if _error_count(sink) == errors_before else None
 
 
@@ -189,7 +200,7 @@ def _read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
-def _read_root(path: Path, sink: DiagnosticSink) -> _Source | None:
+def _read_root(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False) -> _Source | None:
     try:
         text = _read_text(path)
     except FileNotFoundError:
@@ -202,7 +213,7 @@ def _read_root(path: Path, sink: DiagnosticSink) -> _Source | None:
         reason = exc.strerror or str(exc)
         sink.error("openapi.unreadable", f"cannot read the file: {reason}", Location(str(path)))
         return None
-    loaded = load_document(text, str(path), sink, syntax=syntax_for(path))
+    loaded = load_document(text, str(path), sink, syntax=syntax_for(path), lazy_positions=lazy_positions)
     if loaded is None:
         return None
     return _Source(path.resolve(), path, loaded)
@@ -871,9 +882,46 @@ def _error_pointer(document: dict[str, Any], error: ValidationError) -> str:
     return ""
 
 
-def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
-    """Check the bundle against the OpenAPI schema of its version, reporting each error once."""
-    validator_class = OpenAPIV30SpecValidator if loaded.version == "3.0" else OpenAPIV31SpecValidator
+class ValidationFinding(NamedTuple):
+    """One diagnostic of `_validate`, at a pointer into the bundled document instead of a location."""
+
+    severity: str
+    """A `Severity` value."""
+    code: str
+    message: str
+    pointer: str
+
+
+def validation_findings(loaded: OpenAPIDocument) -> list[ValidationFinding]:
+    """What `_validate` reports for `loaded`, in order; a function of the document and its version
+    alone (and of the validator's version), so it can be cached by content."""
+    sink = DiagnosticSink()
+    _validate(loaded, sink, locate=lambda pointer: Location("", pointer=pointer))
+    return [
+        ValidationFinding(item.severity.value, item.code, item.message, (item.location and item.location.pointer) or "")
+        for item in sink.items
+    ]
+
+
+def report_validation_findings(
+    loaded: OpenAPIDocument, findings: list[ValidationFinding], sink: DiagnosticSink
+) -> None:
+    """Report `validation_findings(loaded)` into `sink` exactly as `_validate` would have."""
+    for finding in findings:
+        report = sink.error if finding.severity == Severity.ERROR.value else sink.warning
+        report(finding.code, finding.message, loaded.locate(finding.pointer))
+
+
+def _validate(
+    loaded: OpenAPIDocument, sink: DiagnosticSink, *, locate: Callable[[str], Location] | None = None
+) -> None:
+    """Check the bundle against the OpenAPI schema of its version, reporting each error once.
+
+    Every location comes from `locate` (by default `loaded.locate`), given a document pointer.
+    """
+    if locate is None:
+        locate = loaded.locate
+    validator_class = FastOpenAPIV30SpecValidator if loaded.version == "3.0" else FastOpenAPIV31SpecValidator
     findings: list[tuple[str, str]] = []
     dialect_pointers: set[str] = set()
     try:
@@ -894,7 +942,7 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
         sink.warning(
             "openapi.validation-incomplete",
             "the contract nests references too deeply for the OpenAPI validator; it was only partly validated",
-            loaded.locate(""),
+            locate(""),
         )
     except Exception as exc:  # a validator crash on odd input must stay a diagnostic
         findings.append(
@@ -908,7 +956,7 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
             "openapi.regex-dialect",
             "pattern uses ECMA-262 syntax (such as \\p{L}) that Python's re cannot check here; "
             "it is passed on to the generated validators as written",
-            loaded.locate(pointer),
+            locate(pointer),
         )
     # "not valid under any of the schemas" says less than an error found inside the same value.
     specific = [
@@ -917,12 +965,12 @@ def _validate(loaded: OpenAPIDocument, sink: DiagnosticSink) -> None:
         if not (_VAGUE_MESSAGE.search(message) and any(other.startswith(pointer + "/") for other, _ in findings))
     ]
     for pointer, message in specific[:MAX_VALIDATION_ERRORS]:
-        sink.error("openapi.invalid", message, loaded.locate(pointer))
+        sink.error("openapi.invalid", message, locate(pointer))
     if len(specific) > MAX_VALIDATION_ERRORS:
         sink.error(
             "openapi.invalid",
             f"more validation errors not shown (only the first {MAX_VALIDATION_ERRORS} are)",
-            loaded.locate(""),
+            locate(""),
         )
 
 

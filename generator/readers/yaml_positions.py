@@ -160,14 +160,18 @@ def syntax_for(path: Path) -> Syntax:
     return "json" if path.suffix.lower() == ".json" else "yaml"
 
 
-def load_document(text: str, file: str, sink: DiagnosticSink, *, syntax: Syntax = "yaml") -> LoadedDocument | None:
+def load_document(
+    text: str, file: str, sink: DiagnosticSink, *, syntax: Syntax = "yaml", lazy_positions: bool = False
+) -> LoadedDocument | None:
     """Parse `text` (from `file`, used in diagnostics) into data and positions.
 
     Returns None after reporting at least one error to `sink`; an empty YAML file is a document
-    whose data is None (the caller decides whether that is acceptable).
+    whose data is None (the caller decides whether that is acceptable). `lazy_positions` (JSON
+    only): read with `json.loads` and find a position only when it is asked for (see
+    `_load_json_lazily`): the same data, positions and errors, for callers that look up a few.
     """
     if syntax == "json":
-        return _load_json(text, file, sink)
+        return _load_json_lazily(text, file, sink) if lazy_positions else _load_json(text, file, sink)
     return _load_yaml(text, file, sink)
 
 
@@ -621,3 +625,132 @@ def _load_json(text: str, file: str, sink: DiagnosticSink) -> LoadedDocument | N
     if parser.failed:
         return None
     return LoadedDocument(data, parser.positions)
+
+
+# --- JSON, positions on demand ----------------------------------------------------------------
+
+
+class _NotPlainJson(Exception):
+    """What `json.loads` accepts but `_JsonParser` refuses (a duplicate key, NaN): parse slowly."""
+
+
+def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _NotPlainJson
+    return members
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotPlainJson
+
+
+def _load_json_lazily(text: str, file: str, sink: DiagnosticSink) -> LoadedDocument | None:
+    """`_load_json`'s result at `json.loads` speed, for a caller that needs a few positions.
+
+    On anything `json.loads` (with duplicate keys and NaN/Infinity refused) does not read cleanly,
+    `_load_json` reads the text instead, so errors are reported exactly as it reports them. When
+    the text does read, the two agree on the data: the same grammar (RFC 8259), the same string
+    decoding (`_JsonParser` hands each string literal to `json.loads`), the same number rule (an
+    integer without fraction or exponent is an int, else a float), members in written order.
+    """
+    try:
+        data = json.loads(text, object_pairs_hook=_unique_members, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError, _NotPlainJson):  # JSONDecodeError is a ValueError
+        return _load_json(text, file, sink)
+    return LoadedDocument(data, _LazyJsonPositions(text))
+
+
+class _LazyJsonPositions(Mapping[str, SourcePosition]):
+    """`_JsonParser.positions` for a text known to be valid JSON, worked out per lookup.
+
+    A lookup walks from the root to the pointer, indexing each container on the way once: where
+    each member's key (or each item) starts and where its value starts, found by letting the C
+    decoder skip the values (`_SKIPPER`). Iterating (or asking the size) builds the whole map with
+    `_JsonParser`, in its order.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root = _after_whitespace(text, 0)
+        self._line_starts: list[int] | None = None
+        self._children: dict[str, dict[str, tuple[int, int]] | None] = {}
+        self._full: dict[str, SourcePosition] | None = None
+
+    def _position(self, offset: int) -> SourcePosition:
+        if self._line_starts is None:
+            self._line_starts = _line_starts(self._text)
+        return _offset_position(self._line_starts, offset)
+
+    def _index(self, pointer: str, offset: int) -> dict[str, tuple[int, int]] | None:
+        """Token → (offset of the key or item, offset of the value) of the container at `offset`."""
+        if pointer in self._children:
+            return self._children[pointer]
+        text = self._text
+        opening = text[offset]
+        children: dict[str, tuple[int, int]] | None = None
+        if opening in "{[":
+            children = {}
+            closing = "}" if opening == "{" else "]"
+            index = _after_whitespace(text, offset + 1)
+            while text[index] != closing:
+                start = index
+                if opening == "{":
+                    key = _JSON_STRING.match(text, index)
+                    assert key is not None  # the text is valid JSON
+                    token, index = str(json.loads(key.group(0))), key.end()
+                    index = _after_whitespace(text, _after_whitespace(text, index) + 1)  # past the ':'
+                else:
+                    token = str(len(children))
+                value = index
+                _, index = _SKIPPER.raw_decode(text, value)
+                children[token] = (start, value)
+                index = _after_whitespace(text, index)
+                if text[index] == ",":
+                    index = _after_whitespace(text, index + 1)
+        self._children[pointer] = children
+        return children
+
+    def __getitem__(self, pointer: str) -> SourcePosition:
+        if self._full is not None:
+            return self._full[pointer]
+        if pointer == "":
+            return self._position(self._root)
+        try:
+            tokens = split_pointer(pointer)
+        except ValueError:
+            raise KeyError(pointer) from None
+        current, offset, start = "", self._root, self._root
+        for token in tokens:
+            children = self._index(current, offset)
+            found = children.get(token) if children is not None else None
+            if found is None:
+                raise KeyError(pointer)
+            current = join_pointer(current, token)
+            start, offset = found
+        if current != pointer:  # spelled differently from how the parser names it (`~2`, `/01`)
+            raise KeyError(pointer)
+        return self._position(start)
+
+    def _everything(self) -> dict[str, SourcePosition]:
+        if self._full is None:
+            parser = _JsonParser(self._text, "", DiagnosticSink())
+            parser.parse()
+            self._full = parser.positions
+        return self._full
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
+_SKIPPER = json.JSONDecoder(object_pairs_hook=lambda pairs: None)
+"""Decodes a value only to find where it ends; not building the objects makes that 3x faster."""
+
+
+def _after_whitespace(text: str, index: int) -> int:
+    match = _JSON_WHITESPACE.match(text, index)
+    assert match is not None  # `[ \t\n\r]*` matches everywhere, if only the empty string
+    return match.end()
