@@ -11,20 +11,26 @@ answered, so there any 4xx is accepted as the rejection of an invalid request; t
 still run on it, and a valid request still must get a declared status. Which operations those are
 was decided when this file was generated, from the same contract as `contract.json`: the list
 below is data to review, and the test needs nothing from schemathesis' reading of responses.
+Likewise a request whose credential schemathesis left out or broke may be refused with 401 or 403
+even where the contract lists neither: it declares the operation secured, and that is the refusal.
 
 An array parameter sent as one delimited value (`status=a,b`) and left empty is both an empty list
 and a list of one empty item; the app reads the first, so accepting it is not accepting invalid
-data, and negative_data_rejection sits out such a request.
+data, and negative_data_rejection sits out such a request. So it does when a cookie value cannot
+travel in a Cookie header as it is (RFC 6265 §4.1.1: no `;`, `,`, `"`, `\\`, whitespace or
+non-ASCII): the app receives it cut at the first `;` or not at all, not the invalid value.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 from typing import Any
 
 import schemathesis
 from schemathesis import CheckFunction
+from schemathesis.generation.meta import negated_parameters
 from schemathesis.specs.openapi.checks import negative_data_rejection, status_code_conformance
 
 from .conftest import BASE_URL, asgi_app
@@ -47,6 +53,10 @@ MULTIPART_OPERATIONS: list[str] = ["uploadPetPhoto"]
 SILENT_ON_INVALID_INPUT: list[str] = []
 # Per operation, array parameters sent as one delimited value, by the case attribute holding them.
 DELIMITED_ARRAYS: dict[str, dict[str, list[str]]] = {}
+# (location, name) of every parameter carrying a security scheme's credential; header names in lower case.
+CREDENTIAL_PARAMETERS: list[list[str]] = [["header", "x-api-key"]]
+# A cookie value as RFC 6265 §4.1.1 lets it travel (cookie-octet).
+COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
 
 config = schemathesis.Config.from_dict(
     {
@@ -90,13 +100,28 @@ else:
     schema.config.update(base_url="http://testserver")
 
 
-def status_code_conformance_or_rejection(
+def status_code_conformance_or_refusal(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool | None:
-    """status_code_conformance, except that any 4xx is a fine answer to an invalid request."""
-    if 400 <= response.status_code < 500:
+    """status_code_conformance, except for the refusals `refusal_statuses` allows an invalid request."""
+    if response.status_code in refusal_statuses(case):
         return True
     return status_code_conformance(ctx, response, case)
+
+
+def refusal_statuses(case: schemathesis.Case[Any]) -> set[int]:
+    """Statuses the contract does not declare that still rightly refuse the invalid request `case`.
+
+    Any 4xx where the operation declares no response for invalid input; 401 and 403 where the
+    request left out (or broke) a credential its security asks for: the contract says the operation
+    is secured, not that it answers anonymous callers as it answers others.
+    """
+    statuses: set[int] = set()
+    if case.operation.label in SILENT_ON_INVALID_INPUT:
+        statuses.update(range(400, 500))
+    if removes_a_credential(case):
+        statuses.update((401, 403))
+    return statuses
 
 
 def is_invalid_request(case: schemathesis.Case[Any]) -> bool:
@@ -115,6 +140,23 @@ def sends_an_empty_delimited_array(case: schemathesis.Case[Any]) -> bool:
     return False
 
 
+def removes_a_credential(case: schemathesis.Case[Any]) -> bool:
+    """Whether a negative case left out or broke a parameter carrying a security scheme's credential."""
+    for name, location in negated_parameters(case.meta):
+        location_name = str(getattr(location, "value", location))
+        wire_name = name.lower() if location_name == "header" else name
+        if [location_name, wire_name] in CREDENTIAL_PARAMETERS:
+            return True
+    return False
+
+
+def sends_an_unsendable_cookie(case: schemathesis.Case[Any]) -> bool:
+    """Whether a cookie value cannot travel as it is: the app would see it cut short or not at all."""
+    return any(
+        COOKIE_VALUE.fullmatch(str(value)) is None for value in (case.cookies or {}).values()
+    )
+
+
 def adjusted_checks(
     case: schemathesis.Case[Any],
 ) -> tuple[list[CheckFunction], list[CheckFunction]]:
@@ -122,10 +164,10 @@ def adjusted_checks(
     excluded: list[CheckFunction] = []
     added: list[CheckFunction] = []
     if is_invalid_request(case):
-        if case.operation.label in SILENT_ON_INVALID_INPUT:
+        if refusal_statuses(case):
             excluded.append(status_code_conformance)
-            added.append(status_code_conformance_or_rejection)
-        if sends_an_empty_delimited_array(case):
+            added.append(status_code_conformance_or_refusal)
+        if sends_an_empty_delimited_array(case) or sends_an_unsendable_cookie(case):
             excluded.append(negative_data_rejection)
     return excluded, added
 

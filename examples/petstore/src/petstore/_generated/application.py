@@ -11,13 +11,17 @@ from fastapi.responses import JSONResponse
 from .routes import pets as _routes_pets
 from .routes import store as _routes_store
 from .runtime import (
+    JsonMediaTypeMiddleware,
     OperationResponses,
+    PathDiscriminator,
+    PathDiscriminatorMiddleware,
     RequestContextMiddleware,
     RequestHook,
     Settings,
     configure_logging,
     contract_openapi,
     install_error_handlers,
+    routes_by_precedence,
 )
 from .service import AbstractService
 
@@ -28,6 +32,8 @@ OPERATIONS: dict[str, OperationResponses] = {
     **_routes_pets.OPERATIONS,
     **_routes_store.OPERATIONS,
 }
+# Operations whose contract path has a `#` fragment naming the parameters that tell them apart.
+PATH_DISCRIMINATORS: list[PathDiscriminator] = []
 
 
 def create_app(
@@ -49,10 +55,16 @@ def create_app(
     )
     app.state.service = service
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
+    app.add_middleware(JsonMediaTypeMiddleware)
+    app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
-    app.include_router(_routes_pets.router)
-    app.include_router(_routes_store.router)
+    app.include_router(
+        routes_by_precedence(
+            _routes_pets.router,
+            _routes_store.router,
+        )
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

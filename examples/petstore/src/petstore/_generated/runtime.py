@@ -15,13 +15,14 @@ import os
 import re
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -36,7 +37,7 @@ from openapi_schema_validator import (
 from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 BodyT = TypeVar("BodyT")
 
@@ -291,6 +292,104 @@ def configure_logging(settings: Settings) -> None:
     root.setLevel(settings.log_level)
 
 
+class JsonMediaTypeMiddleware:
+    """Read bodies sent as `text/json` (any JSON media type outside `application/`) as JSON.
+
+    Contracts list several media types for one JSON body (`application/json`, `text/json`,
+    `application/*+json`); FastAPI parses only `application/json` and `application/*+json`, and
+    would hand the route the raw bytes of the others. Such a request's `Content-Type` reaches the
+    app as `application/json`, parameters (charset) kept.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [
+                (name, _json_media_type(value) if name == b"content-type" else value)
+                for name, value in scope["headers"]
+            ]
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
+
+
+def _json_media_type(value: bytes) -> bytes:
+    media_type, separator, parameters = value.partition(b";")
+    main_type, _, subtype = media_type.strip().lower().partition(b"/")
+    if main_type != b"application" and (subtype == b"json" or subtype.endswith(b"+json")):
+        return b"application/json" + separator + parameters
+    return value
+
+
+@dataclass(frozen=True)
+class PathDiscriminator:
+    """An operation whose contract path ends in a `#` fragment naming what tells its requests apart.
+
+    AWS contracts give operations sharing a path and method keys like `/#X-Amz-Target=Svc.Op` or
+    `/tags/{arn}#tagKeys`. The route is served at the contract's key, fragment included; a request
+    to `base_path` whose parameters meet every condition (location, name, value or None for "is
+    present") is routed there. Header names are in lower case.
+    """
+
+    method: str
+    base_path: str
+    fragment: str
+    conditions: Sequence[Sequence[str | None]]
+
+    def holds(self, headers: Mapping[str, list[str]], query: Mapping[str, list[str]]) -> bool:
+        for location, name, value in self.conditions:
+            present = (headers if location == "header" else query).get(str(name), [])
+            if not present or (value is not None and value not in present):
+                return False
+        return True
+
+
+class PathDiscriminatorMiddleware:
+    """Route requests to the operations `PathDiscriminator`s describe (the one meeting most conditions first)."""
+
+    def __init__(self, app: ASGIApp, discriminators: Sequence[PathDiscriminator] = ()) -> None:
+        self.app = app
+        ordered = sorted(discriminators, key=lambda item: -len(item.conditions))
+        self._candidates = [(item, _template_pattern(item.base_path)) for item in ordered]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._candidates and scope["type"] == "http":
+            scope = self._routed(scope)
+        await self.app(scope, receive, send)
+
+    def _routed(self, scope: Scope) -> Scope:
+        root_path = scope.get("root_path", "")
+        path = (
+            scope["path"][len(root_path) :]
+            if root_path and scope["path"].startswith(root_path)
+            else scope["path"]
+        )
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        matching = [
+            item
+            for item, pattern in self._candidates
+            if item.method == method and pattern.fullmatch(path)
+        ]
+        if not matching:
+            return scope
+        headers: dict[str, list[str]] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+        query = urllib.parse.parse_qs(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+        )
+        for item in matching:
+            if item.holds(headers, query):
+                return {**scope, "path": scope["path"] + item.fragment}
+        return scope
+
+
+def _template_pattern(path: str) -> re.Pattern[str]:
+    """A path template as a pattern: each `{name}` one segment, everything else literal."""
+    return re.compile("[^/]+".join(re.escape(part) for part in re.split(r"{[^}]*}", path)))
+
+
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 RequestHook = Callable[[Request], Awaitable[None]]
 
@@ -487,6 +586,35 @@ def contract_openapi(app: FastAPI) -> dict[str, Any]:
 
 
 _PATH_PARAMETER = re.compile(r"{([^}]+)}")
+
+
+def routes_by_precedence(*routers: APIRouter) -> APIRouter:
+    """One router holding every route of `routers`, the most specific path template first.
+
+    Starlette tries routes in the order they were added, and a `{name}` segment matches any text,
+    `:download` included: `/v1/{name}` would answer for `/v1/{name}:download`. OpenAPI matches
+    concrete paths before templated ones (3.1 §4.8.8); per segment, literal text comes first, then
+    a template with literal text around it (the more literal text the earlier), then a bare
+    template. The sort is stable, so the routes of one path keep their order.
+    """
+    combined = APIRouter()
+    routes = [route for router in routers for route in router.routes]
+    combined.routes.extend(
+        sorted(routes, key=lambda route: _route_precedence(str(getattr(route, "path", ""))))
+    )
+    return combined
+
+
+def _route_precedence(path: str) -> tuple[tuple[int, int], ...]:
+    key: list[tuple[int, int]] = []
+    for segment in path.split("/"):
+        if _PATH_PARAMETER.search(segment) is None:
+            key.append((0, 0))
+        elif _PATH_PARAMETER.fullmatch(segment):
+            key.append((2, 0))
+        else:
+            key.append((1, -len(_PATH_PARAMETER.sub("", segment))))
+    return tuple(key)
 
 
 def _restore_contract_paths(document: dict[str, Any]) -> None:

@@ -14,13 +14,17 @@ from .routes import files as _routes_files
 from .routes import items as _routes_items
 from .routes import system as _routes_system
 from .runtime import (
+    JsonMediaTypeMiddleware,
     OperationResponses,
+    PathDiscriminator,
+    PathDiscriminatorMiddleware,
     RequestContextMiddleware,
     RequestHook,
     Settings,
     configure_logging,
     contract_openapi,
     install_error_handlers,
+    routes_by_precedence,
 )
 from .service import AbstractService
 
@@ -34,6 +38,8 @@ OPERATIONS: dict[str, OperationResponses] = {
     **_routes_items.OPERATIONS,
     **_routes_system.OPERATIONS,
 }
+# Operations whose contract path has a `#` fragment naming the parameters that tell them apart.
+PATH_DISCRIMINATORS: list[PathDiscriminator] = []
 
 
 def create_app(
@@ -55,13 +61,19 @@ def create_app(
     )
     app.state.service = service
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
+    app.add_middleware(JsonMediaTypeMiddleware)
+    app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
-    app.include_router(_routes_animals.router)
-    app.include_router(_routes_auth.router)
-    app.include_router(_routes_files.router)
-    app.include_router(_routes_items.router)
-    app.include_router(_routes_system.router)
+    app.include_router(
+        routes_by_precedence(
+            _routes_animals.router,
+            _routes_auth.router,
+            _routes_files.router,
+            _routes_items.router,
+            _routes_system.router,
+        )
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Cookie, Depends, Header, Path, Query
 from fastapi.responses import Response
-from pydantic import BeforeValidator, TypeAdapter
+from pydantic import BeforeValidator, Field, TypeAdapter
 
 from .. import models, security
 from ..runtime import (
@@ -68,7 +68,7 @@ async def list_items(
         models.ListItemsSort, Query(description="Sort order; a leading dash means descending.")
     ] = LIST_ITEMS_SORT_DEFAULT,
     tag: Annotated[
-        list[str] | None,
+        list[Annotated[str, Field(min_length=1)]] | None,
         Query(
             description="Only items carrying all of these tags (repeat the parameter).",
             max_length=10,
