@@ -199,3 +199,29 @@ def test_properties_named_like_keywords_are_left_alone(tmp_path: Path) -> None:
     assert sink.items == []
     source = contract.models.source
     assert all(f"{name}: " in source or f"{name}_: " in source for name in ("format", "enum", "default", "pattern"))
+
+
+def test_request_body_with_empty_content_is_no_body(tmp_path: Path) -> None:
+    """`requestBody: {content: {}}` (seen in published contracts) names no media type: no body."""
+    spec = tmp_path / "empty-content.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "Empty", "version": "1"},
+                "paths": {
+                    "/ping": {
+                        "post": {
+                            "operationId": "ping",
+                            "requestBody": {"content": {}},
+                            "responses": {"204": {"description": "done"}},
+                        }
+                    }
+                },
+            }
+        )
+    )
+    sink = DiagnosticSink()
+    contract = read_contract([spec], sink)
+    (operation,) = contract.services[0].operations
+    assert operation.http.request_body is None and not sink.has_errors

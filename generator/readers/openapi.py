@@ -471,8 +471,8 @@ class _Lowerer:
 
     def _request_body(self, raw: Any, class_stem: ClassName, pointer: str) -> RequestBody | None:
         body = self.schemas.resolve(raw)
-        if not isinstance(body, dict) or not isinstance(body.get("content"), dict):
-            return None
+        if not isinstance(body, dict) or not isinstance(body.get("content"), dict) or not body["content"]:
+            return None  # `content: {}` names no media type: there is no body to send or read
         body_pointer = _pointer_of(raw, pointer + "/requestBody")
         media_type, media = _pick_media_type(body["content"])
         schema_pointer = f"{body_pointer}/content/{_escape(media_type)}/schema"
