@@ -92,8 +92,7 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
 
 def _format_cached(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
     """Cached pieces from the cache, the others through black (and into the cache)."""
-    cache = FormatCache(cache_directory())
-    try:
+    with FormatCache(cache_directory()) as cache:
         keys = [piece_key(_NAMESPACE, piece) for piece in pieces]
         known = cache.get_many(keys)
         missing = [index for index, key in enumerate(keys) if key not in known]
@@ -106,8 +105,6 @@ def _format_cached(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
                 new_entries[keys[index]] = result
         cache.put_many(new_entries)
         return results
-    finally:
-        cache.close()
 
 
 def _format_all(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:

@@ -128,6 +128,12 @@ class FormatCache:
         self._connection.executemany("DELETE FROM pieces WHERE key = ?", [(key,) for key in doomed])
         self._connection.commit()
 
+    def __enter__(self) -> FormatCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(sqlite3.Error):

@@ -154,14 +154,11 @@ def load_sides(old: Path, new: Path, sink: DiagnosticSink) -> tuple[OpenAPIDocum
     sides = (_Side(old, sink.strict), _Side(new, sink.strict))
     readable = [side for side in sides if side.document is not None]
     findings: dict[str, list[ValidationFinding]] = {}
-    cache = FormatCache(cache_directory())
-    try:
+    with FormatCache(cache_directory()) as cache:
         for key, text in cache.get_many(side.key for side in readable if side.key is not None).items():
             decoded = _decode(text)
             if decoded is not None:
                 findings[key] = decoded
-    finally:
-        cache.close()
     todo: list[_Side] = []
     for side in readable:
         if side.key is None or (side.key not in findings and all(side.key != other.key for other in todo)):
@@ -176,11 +173,8 @@ def load_sides(old: Path, new: Path, sink: DiagnosticSink) -> tuple[OpenAPIDocum
             if all(finding.code != _INCOMPLETE for finding in result):
                 fresh[side.key] = _encode(result)
     if fresh:
-        cache = FormatCache(cache_directory())
-        try:
+        with FormatCache(cache_directory()) as cache:
             cache.put_many(fresh)
-        finally:
-            cache.close()
     for side in readable:
         assert side.document is not None
         result = by_side[id(side)] if side.key is None else findings[side.key]

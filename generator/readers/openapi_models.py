@@ -37,20 +37,14 @@ def _cached_generation(document_text: str) -> tuple[str, dict[str, Any]]:
     costs nothing here. The key covers this module's source, which holds the options.
     """
     key = piece_key(_CACHE_NAMESPACE, document_text)
-    cache = FormatCache(cache_directory())
-    try:
+    with FormatCache(cache_directory()) as cache:
         cached = cache.get_many([key]).get(key)
-    finally:
-        cache.close()
     if cached is not None:
         entry = json.loads(cached)
         return str(entry["source"]), dict(entry["metadata"])
     source, metadata = _run_generator(document_text)
-    cache = FormatCache(cache_directory())
-    try:
+    with FormatCache(cache_directory()) as cache:
         cache.put_many({key: json.dumps({"source": source, "metadata": metadata})})
-    finally:
-        cache.close()
     return source, metadata
 
 

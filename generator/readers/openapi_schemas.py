@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote
 
 from pydantic_core import SchemaError, SchemaValidator, core_schema
@@ -412,11 +412,12 @@ def widen_parameter_union(schema: Any, resolve: Callable[[Any], Any]) -> dict[st
     items: list[dict[str, Any]] = []
     for option in options:
         option_nullable, option_core = split_nullable(resolve(option) if isinstance(option, dict) else {})
-        nullable = nullable or option_nullable or option_core.get("type") == "null"
+        nullable = nullable or option_nullable
+        option_items = resolve(option_core.get("items")) if option_core.get("type") == "array" else None
         if option_core.get("type") == "null":
-            continue
-        if option_core.get("type") == "array" and _is_plain_scalar(resolve(option_core.get("items"))):
-            items.append(resolve(option_core["items"]))
+            nullable = True
+        elif _is_plain_scalar(option_items):
+            items.append(option_items)
         elif _is_plain_scalar(option_core):
             scalars.append(option_core)
         else:
@@ -432,7 +433,7 @@ def widen_parameter_union(schema: Any, resolve: Callable[[Any], Any]) -> dict[st
     return {**widened, "nullable": True} if nullable else widened
 
 
-def _is_plain_scalar(schema: Any) -> bool:
+def _is_plain_scalar(schema: Any) -> TypeGuard[dict[str, Any]]:
     return (
         isinstance(schema, dict)
         and schema.get("type") in _SCALAR_TYPES

@@ -62,12 +62,15 @@ class ClientOperationView:
     path_expression: str
     request_keywords: tuple[str, ...]
     body_adapter: str | None
-    body_adapter_value: str
-    """`TypeAdapter(<body_adapter>)`, laid out for its long assignment line."""
     constants: tuple[tuple[PythonIdentifier, str], ...]
     stream_name: PythonIdentifier | None = None
     """`<op>_stream` for binary downloads: the response, unread, inside a context manager."""
     pagination: PaginationView | None = None
+
+    @property
+    def body_adapter_value(self) -> str:
+        """`TypeAdapter(<body_adapter>)`, laid out for its long assignment line."""
+        return assigned(f"_{self.constant}_BODY: TypeAdapter[{self.body_adapter}]", f"TypeAdapter({self.body_adapter})")
 
 
 @dataclass(frozen=True)
@@ -255,7 +258,6 @@ def client_operation_view(
         path_expression=_path_expression(http.path, located[ParamLocation.PATH]),
         request_keywords=tuple(request_keywords),
         body_adapter=body_adapter,
-        body_adapter_value=assigned(f"_{constant}_BODY: TypeAdapter[{body_adapter}]", f"TypeAdapter({body_adapter})"),
         constants=tuple(constants),
     )
 
