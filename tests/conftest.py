@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pytest
@@ -68,6 +70,29 @@ def project_env(project: Path, **extra: str) -> dict[str, str]:
     env["LOG_LEVEL"] = "WARNING"
     env.update(extra)
     return env
+
+
+def import_generated(project: Path, *modules: str) -> list[ModuleType]:
+    """Modules of a generated project's package (`"pkg._generated.mock"`, ...), without installing it."""
+    sys.path.insert(0, str(project / "src"))
+    try:
+        return [importlib.import_module(module) for module in modules]
+    finally:
+        sys.path.remove(str(project / "src"))
+
+
+def run_contract_tests(project: Path, max_examples: int | None = None) -> None:
+    """A generated project's contract tests, in a subprocess against its own service; they must pass."""
+    extra = {} if max_examples is None else {"CONTRACT_MAX_EXAMPLES": str(max_examples)}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests" / "contract")],
+        capture_output=True,
+        text=True,
+        env=project_env(project, **extra),
+        cwd=project,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
 
 
 def free_port() -> int:

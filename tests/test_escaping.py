@@ -29,7 +29,9 @@ def test_literal_round_trips_any_json_value(value: object) -> None:
     assert ast.literal_eval(python_literal(value)) == value
 
 
-@given(st.text(alphabet=st.sampled_from("ab'\"\\\n\x00\u2028é") | st.characters(blacklist_categories=("Cs",)), max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from("ab'\"\\\n\x00\u2028é") | st.characters(blacklist_categories=("Cs",)), max_size=40)
+)
 def test_string_literals_are_quoted_as_black_quotes_them(text: str) -> None:
     """Already-black input makes black's second pass unnecessary (the format stage's main cost)."""
     source = f"value = {python_literal(text)}\n"

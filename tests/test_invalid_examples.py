@@ -9,10 +9,7 @@ from the schema, which satisfies its enums, patterns, required properties, forma
 
 from __future__ import annotations
 
-import importlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +20,7 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from generator.diagnostics import ContractError, DiagnosticSink, Severity
 from generator.pipeline import read_contract
 from generator.readers.openapi_examples import ExampleMaker, pattern_sample
-from tests.conftest import generate_project, project_env
+from tests.conftest import generate_project, import_generated, run_contract_tests
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -290,13 +287,9 @@ def project(spec: Path) -> Path:
 
 
 def test_the_generated_mock_answers_schema_valid_bodies(project: Path) -> None:
-    sys.path.insert(0, str(project / "src"))
-    try:
-        application = importlib.import_module("faulty._generated.application")
-        mock = importlib.import_module("faulty._generated.mock")
-        runtime = importlib.import_module("faulty._generated.runtime")
-    finally:
-        sys.path.remove(str(project / "src"))
+    application, mock, runtime = import_generated(
+        project, "faulty._generated.application", "faulty._generated.mock", "faulty._generated.runtime"
+    )
     app = application.create_app(mock.MockService(), settings=runtime.Settings(log_level="WARNING"))
     with TestClient(app) as http:
         for path, schema in SCHEMAS.items():
@@ -308,12 +301,4 @@ def test_the_generated_mock_answers_schema_valid_bodies(project: Path) -> None:
 
 
 def test_the_generated_contract_tests_pass(project: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests" / "contract")],
-        capture_output=True,
-        text=True,
-        env=project_env(project, CONTRACT_MAX_EXAMPLES="10"),
-        cwd=project,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+    run_contract_tests(project, max_examples=10)

@@ -8,10 +8,7 @@ and contract-tested like any other.
 
 from __future__ import annotations
 
-import importlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +19,7 @@ from generator.diagnostics import DiagnosticSink
 from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind
 from generator.pipeline import read_contract
 from generator.readers.openapi_schemas import widen_parameter_union
-from tests.conftest import generate_project, project_env
+from tests.conftest import generate_project, import_generated, run_contract_tests
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -143,14 +140,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_union_parameters_are_served_and_sent_by_the_client(project: Path) -> None:
-    sys.path.insert(0, str(project / "src"))
-    try:
-        application = importlib.import_module("unions._generated.application")
-        mock = importlib.import_module("unions._generated.mock")
-        runtime = importlib.import_module("unions._generated.runtime")
-        client_module = importlib.import_module("unions.client")
-    finally:
-        sys.path.remove(str(project / "src"))
+    application, mock, runtime, client_module = import_generated(
+        project, "unions._generated.application", "unions._generated.mock", "unions._generated.runtime", "unions.client"
+    )
     calls: list[dict[str, Any]] = []
 
     class Recording(mock.MockService):  # type: ignore[misc, name-defined]
@@ -173,12 +165,4 @@ def test_union_parameters_are_served_and_sent_by_the_client(project: Path) -> No
 
 
 def test_union_parameters_pass_their_contract_tests(project: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests" / "contract")],
-        capture_output=True,
-        text=True,
-        env=project_env(project),
-        cwd=project,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-2000:]
+    run_contract_tests(project)

@@ -7,11 +7,8 @@ such case; the app is driven in process, and the generated contract tests run in
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +18,7 @@ from fastapi.testclient import TestClient
 from generator.diagnostics import DiagnosticSink
 from generator.pipeline import read_contract
 from generator.readers.openapi_schemas import ascii_word_classes, imply_object_types
-from tests.conftest import generate_project, project_env
+from tests.conftest import generate_project, import_generated, run_contract_tests
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -60,26 +57,14 @@ UNTYPED_OBJECTS: dict[str, Any] = {
 
 
 def _load_app(project: Path, package: str) -> Any:
-    sys.path.insert(0, str(project / "src"))
-    try:
-        application = importlib.import_module(f"{package}._generated.application")
-        mock = importlib.import_module(f"{package}._generated.mock")
-        runtime = importlib.import_module(f"{package}._generated.runtime")
-    finally:
-        sys.path.remove(str(project / "src"))
+    application, mock, runtime = import_generated(
+        project, f"{package}._generated.application", f"{package}._generated.mock", f"{package}._generated.runtime"
+    )
     return application.create_app(mock.MockService(), settings=runtime.Settings(log_level="WARNING"))
 
 
 def _run_contract_tests(project: Path) -> None:
-    completed = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests" / "contract")],
-        capture_output=True,
-        text=True,
-        env=project_env(project, CONTRACT_MAX_EXAMPLES="30"),
-        cwd=project,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-2000:]
+    run_contract_tests(project, max_examples=30)
 
 
 # --- schemas with properties but no type ----------------------------------------------------
@@ -251,13 +236,9 @@ def routing_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_concrete_and_suffixed_paths_win_over_bare_templates(routing_project: Path) -> None:
-    sys.path.insert(0, str(routing_project / "src"))
-    try:
-        application = importlib.import_module("routing._generated.application")
-        mock = importlib.import_module("routing._generated.mock")
-        runtime = importlib.import_module("routing._generated.runtime")
-    finally:
-        sys.path.remove(str(routing_project / "src"))
+    application, mock, runtime = import_generated(
+        routing_project, "routing._generated.application", "routing._generated.mock", "routing._generated.runtime"
+    )
 
     class Naming(mock.MockService):  # type: ignore[misc, name-defined]
         """Answers with the name of the operation that was routed."""
@@ -464,13 +445,12 @@ def fragments_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_requests_reach_the_operation_their_parameters_name(fragments_project: Path) -> None:
-    sys.path.insert(0, str(fragments_project / "src"))
-    try:
-        application = importlib.import_module("fragments._generated.application")
-        mock = importlib.import_module("fragments._generated.mock")
-        runtime = importlib.import_module("fragments._generated.runtime")
-    finally:
-        sys.path.remove(str(fragments_project / "src"))
+    application, mock, runtime = import_generated(
+        fragments_project,
+        "fragments._generated.application",
+        "fragments._generated.mock",
+        "fragments._generated.runtime",
+    )
 
     class Naming(mock.MockService):  # type: ignore[misc, name-defined]
         """Answers with the name of the operation that was routed."""
