@@ -134,10 +134,17 @@ class _Project:
             self.display_paths.setdefault(name, spec.path)
             if not is_package:
                 self.module_files.add(name)
+        # One pass over the files (not one per package): every directory above a file the user owns.
+        holding_user_files = {
+            parent
+            for spec in files
+            if spec.owner is not Ownership.GENERATED
+            for parent in PurePosixPath(spec.path).parents
+        }
         self.complete_packages = {
             self.module_name(directory / "__init__.py")[0]
             for directory in self.package_dirs
-            if all(spec.owner is Ownership.GENERATED for spec in files if directory in PurePosixPath(spec.path).parents)
+            if directory not in holding_user_files
         }
         """Packages with only generated files planned: a module missing from them was removed."""
         self._parsed: dict[str, _Module | None] = {}
