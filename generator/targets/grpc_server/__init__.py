@@ -125,7 +125,7 @@ def _servicers(renderer: _Renderer, generated: str, server: ServerView, flavour:
     if server.services:
         imports = server.imports(
             ["abc", "grpc", "typing:ClassVar", *_iterator_import(server, flavour)],
-            [ModuleImport(".", "server_runtime", server.names["rpc"])],
+            [*server.service_imports, ModuleImport(".", "server_runtime", server.names["rpc"])],
         )
     return renderer.file(
         f"{generated}/{flavour.servicers_module}.py",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from generator.escaping import python_literal
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, generated_class_name, snake_case
 from generator.ir.proto import ProtoContract, ProtoMethod, ProtoService
 from generator.targets.imports import isort_order
@@ -149,6 +150,10 @@ class ServiceView:
     user_class: ClassName
     bundle_attribute: PythonIdentifier
     methods: tuple[MethodView, ...]
+    descriptor: str
+    """`catalog_pb2.DESCRIPTOR.services_by_name["Catalog"]`: the servicers name the service from its
+    descriptor, so importing them registers the service's file in the default pool, where
+    reflection looks it up (a file holding only services is imported by nothing else)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,8 @@ class ServerView:
     names: dict[str, str]
     """The alias of each fixed module-level name (`grpc`, `abc`, `AsyncIterator`...): itself unless a
     method of the contract is called that."""
+    service_imports: tuple[ModuleImport, ...] = ()
+    """The `_pb2` modules defining the services (for `ServiceView.descriptor`)."""
 
     def classes(self, attribute: str) -> list[str]:
         return [str(getattr(service, attribute)) for service in self.services]
@@ -196,6 +203,7 @@ class ServerView:
                 (stdlib_straight if is_stdlib else library_straight).append((module, self.names.get(module, module)))
         for item in extra:
             (local_from if item.package.startswith(".") else library_from).append(item)
+        library_from, local_from = list(dict.fromkeys(library_from)), list(dict.fromkeys(local_from))
         sections = [
             import_section(stdlib_straight, stdlib_from),
             import_section(library_straight, library_from),
@@ -248,6 +256,12 @@ def server_view(contract: ProtoContract, generated_package: str) -> ServerView:
         alias = modules.claim(PythonIdentifier(module))
         aliases[message.python_module] = alias
         imports[message.python_module] = ModuleImport(package, module, alias)
+    for service in contract.services:
+        if service.python_module not in aliases:
+            package, _, module = service.python_module.rpartition(".")
+            package = f"{generated_package}.{package}" if package else generated_package
+            aliases[service.python_module] = modules.claim(PythonIdentifier(module))
+            imports[service.python_module] = ModuleImport(package, module, aliases[service.python_module])
     messages = {message.full_name: message for message in contract.messages}
 
     def annotation(full_name: str) -> str:
@@ -258,7 +272,10 @@ def server_view(contract: ProtoContract, generated_package: str) -> ServerView:
 
     classes = NameScope(CLASS_NAMES)
     attributes = NameScope()
-    services = tuple(_service(service, classes, attributes, annotation) for service in contract.services)
+    services = tuple(
+        _service(service, classes, attributes, annotation, aliases[service.python_module])
+        for service in contract.services
+    )
     used_modules = {
         message.python_module
         for service in contract.services
@@ -266,11 +283,16 @@ def server_view(contract: ProtoContract, generated_package: str) -> ServerView:
         for message in (messages[method.input_type], messages[method.output_type])
     }
     chosen = sorted((imports[module] for module in used_modules), key=lambda item: (item.package, item.module))
-    return ServerView(services, tuple(chosen), names)
+    defining = sorted({imports[service.python_module] for service in contract.services}, key=lambda item: item.module)
+    return ServerView(services, tuple(chosen), names, tuple(defining))
 
 
 def _service(
-    service: ProtoService, classes: NameScope, attributes: NameScope, annotation: Callable[[str], str]
+    service: ProtoService,
+    classes: NameScope,
+    attributes: NameScope,
+    annotation: Callable[[str], str],
+    module_alias: str,
 ) -> ServiceView:
     base = ClassName(service.name)
     user = base if base.endswith("Service") else f"{base}Service"
@@ -285,6 +307,7 @@ def _service(
         user_class=classes.claim_class(user),
         bundle_attribute=PythonIdentifier(attributes.claim(snake_case(service.name))),
         methods=tuple(_method(service, method, annotation) for method in service.methods),
+        descriptor=f"{module_alias}.DESCRIPTOR.services_by_name[{python_literal(service.name)}]",
     )
 
 
