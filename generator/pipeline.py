@@ -68,10 +68,7 @@ class Job:
 
 def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOptions | None = None) -> Contract:
     """Read and validate the contract; raises `ContractError` with every error found."""
-    from generator.readers.graphql import read_graphql
-    from generator.readers.openapi import read_openapi
-    from generator.readers.proto import read_proto
-
+    # Each reader is imported only for its protocol: the OpenAPI one alone costs more than protoc.
     options = options or ReadOptions()
     if not paths:
         sink.error("cli.no-contract", "no contract file given")
@@ -82,11 +79,15 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
             sink.error("cli.missing-file", "contract file not found", Location(str(path)))
     sink.raise_if_errors()
     if protocols == {"graphql"}:
+        from generator.readers.graphql import read_graphql
+
         graphql_contract = read_graphql(paths, sink, lenient=options.lenient, selection_depth=options.selection_depth)
         sink.raise_if_errors()
         assert graphql_contract is not None
         return graphql_contract
     if protocols == {"proto"}:
+        from generator.readers.proto import read_proto
+
         proto_contract = read_proto(paths, sink, options.proto_paths)
         sink.raise_if_errors()
         assert proto_contract is not None
@@ -103,6 +104,8 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
     if len(paths) > 1:
         sink.error("cli.too-many-contracts", "give one OpenAPI root file; it may $ref others", Location(str(paths[1])))
         sink.raise_if_errors()
+    from generator.readers.openapi import read_openapi
+
     contract = read_openapi(paths[0], sink)
     sink.raise_if_errors()
     assert contract is not None
@@ -122,7 +125,7 @@ def resolve_targets(requested: Sequence[str], protocol: str, sink: DiagnosticSin
     closed = list(chosen)
     for name in chosen:
         closed.extend(required for required in target_for(name, protocol).requires if required not in closed)
-    order = [target.name for target in all_targets() if target.protocol == protocol]
+    order = [target.name for target in all_targets(protocol)]
     return tuple(sorted(set(closed), key=order.index))
 
 

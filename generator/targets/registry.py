@@ -49,20 +49,28 @@ class Target:
         return (*self.dependencies, *extra)
 
 
-@lru_cache(maxsize=1)
 def builtin_targets() -> tuple[Target, ...]:
-    from generator.targets import (
-        ariadne,
-        contract_tests,
-        fastapi,
-        graphql_client,
-        graphql_contract_tests,
-        grpc_client,
-        grpc_contract_tests,
-        grpc_server,
-        httpx_client,
-        proto_python,
-    )
+    """Every built-in target, in generation order (imports every target module)."""
+    return tuple(target for protocol in _PROTOCOLS for target in protocol_targets(protocol))
+
+
+_PROTOCOLS = ("openapi", "graphql", "proto")
+
+
+@lru_cache(maxsize=4)
+def protocol_targets(protocol: str) -> tuple[Target, ...]:
+    """The built-in targets of one protocol: a proto job never imports the OpenAPI or GraphQL ones."""
+    if protocol == "openapi":
+        return _openapi_targets()
+    if protocol == "graphql":
+        return _graphql_targets()
+    if protocol == "proto":
+        return _proto_targets()
+    return ()
+
+
+def _openapi_targets() -> tuple[Target, ...]:
+    from generator.targets import contract_tests, fastapi, httpx_client
 
     return (
         Target(
@@ -87,6 +95,13 @@ def builtin_targets() -> tuple[Target, ...]:
             httpx_client.DEPENDENCIES,
             contract_dependencies=httpx_client.contract_dependencies,
         ),
+    )
+
+
+def _graphql_targets() -> tuple[Target, ...]:
+    from generator.targets import ariadne, graphql_client, graphql_contract_tests
+
+    return (
         Target(ariadne.NAME, "graphql", ariadne.plan, ariadne.DEPENDENCIES),
         Target(
             graphql_contract_tests.NAME,
@@ -97,6 +112,13 @@ def builtin_targets() -> tuple[Target, ...]:
             requires=(ariadne.NAME,),
         ),
         Target(graphql_client.NAME, "graphql", graphql_client.plan, graphql_client.DEPENDENCIES),
+    )
+
+
+def _proto_targets() -> tuple[Target, ...]:
+    from generator.targets import grpc_client, grpc_contract_tests, grpc_server, proto_python
+
+    return (
         Target(
             grpc_server.NAME,
             "proto",
@@ -127,19 +149,27 @@ ENTRY_POINT_GROUP = "contractgen.targets"
 
 @lru_cache(maxsize=1)
 def _plugin_targets() -> tuple[Target, ...]:
-    """Third-party targets: each entry point in `contractgen.targets` names a `Target` object."""
-    builtin = {(target.name, target.protocol) for target in builtin_targets()}
+    """Third-party targets: each entry point in `contractgen.targets` names a `Target` object.
+    One that reuses a built-in's name and protocol is ignored (the built-in's names are known
+    without importing the built-in targets)."""
     found: list[Target] = []
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         target = entry_point.load()
-        if isinstance(target, Target) and (target.name, target.protocol) not in builtin:
+        if isinstance(target, Target) and not (target.name in BUILTIN_TARGET_NAMES and _is_builtin(target)):
             found.append(target)
     return tuple(found)
 
 
-def all_targets() -> tuple[Target, ...]:
-    """Every target, in generation order. A name may serve several protocols (`contract-tests`)."""
-    return (*builtin_targets(), *_plugin_targets())
+def _is_builtin(target: Target) -> bool:
+    return any(builtin.name == target.name for builtin in protocol_targets(target.protocol))
+
+
+def all_targets(protocol: str | None = None) -> tuple[Target, ...]:
+    """Every target (of `protocol`, if given), in generation order. A name may serve several
+    protocols (`contract-tests`)."""
+    builtin = builtin_targets() if protocol is None else protocol_targets(protocol)
+    plugins = _plugin_targets()
+    return (*builtin, *(plugin for plugin in plugins if protocol is None or plugin.protocol == protocol))
 
 
 def target_names() -> list[str]:
@@ -149,7 +179,7 @@ def target_names() -> list[str]:
 
 
 def find_target(name: str, protocol: str) -> Target | None:
-    for target in all_targets():
+    for target in all_targets(protocol):
         if target.name == name and target.protocol == protocol:
             return target
     return None
@@ -163,4 +193,4 @@ def target_for(name: str, protocol: str) -> Target:
 
 
 def default_targets(protocol: str) -> tuple[str, ...]:
-    return tuple(target.name for target in builtin_targets() if target.protocol == protocol and target.default)
+    return tuple(target.name for target in protocol_targets(protocol) if target.default)
