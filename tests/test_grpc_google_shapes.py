@@ -106,3 +106,33 @@ def test_google_shaped_project_passes_linters(shelf: Path, command: list[str]) -
         [tool(command[0]), *command[1:]], cwd=shelf, env=project_env(shelf), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_import_public_reexports_resolve_inside_the_package(tmp_path: Path) -> None:
+    """protoc writes `from dep_pb2 import *` for `import public` (policytroubleshooter, spanner):
+    left absolute, the module imported `google.cloud...` from outside the generated package."""
+    files = {
+        "acme/desk/v1/explanations.proto": (
+            'syntax = "proto3";\npackage acme.desk.v1;\nmessage Note { string text = 1; }\n'
+        ),
+        "acme/desk/v1/checker.proto": (
+            'syntax = "proto3";\npackage acme.desk.v1;\nimport public "acme/desk/v1/explanations.proto";\n'
+            "message CheckRequest { Note note = 1; }\nservice Checker { rpc Check(CheckRequest) returns (Note); }\n"
+        ),
+    }
+    project = generate_from(tmp_path, files, "desk")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import desk.server, desk.client\n"
+            "from desk._generated.proto.acme.desk.v1 import checker_pb2\n"
+            "assert checker_pb2.Note",
+        ],
+        cwd=project,
+        env=project_env(project),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert contract_tests(project).returncode == 0

@@ -9,6 +9,8 @@ import re
 from collections.abc import Collection
 
 _FROM_IMPORT = re.compile(r"^(?P<indent>\s*)from (?P<package>[\w.]+) import (?P<name>\w+)(?P<alias> as \w+)?$")
+_STAR_IMPORT = re.compile(r"^(?P<indent>\s*)from (?P<module>[\w.]+) import \*$")
+"""protoc re-exports an `import public` dependency with `from dep_pb2 import *`."""
 _PLAIN_IMPORT = re.compile(r"^(?P<indent>\s*)import (?P<module>\w+)(?P<alias> as \w+)?$")
 
 
@@ -20,7 +22,10 @@ def rewrite_imports(source: str, own_modules: Collection[str], root_package: str
         newline = line[len(body) :]
         from_import = _FROM_IMPORT.match(body)
         plain = _PLAIN_IMPORT.match(body)
-        if from_import and f"{from_import['package']}.{from_import['name']}" in own_modules:
+        star = _STAR_IMPORT.match(body)
+        if star and star["module"] in own_modules:
+            body = f"{star['indent']}from {root_package}.{star['module']} import *"
+        elif from_import and f"{from_import['package']}.{from_import['name']}" in own_modules:
             indent, package, name = from_import["indent"], from_import["package"], from_import["name"]
             body = f"{indent}from {root_package}.{package} import {name}{from_import['alias'] or ''}"
         elif plain and plain["module"] in own_modules:
