@@ -45,7 +45,9 @@ def _reflect(
         request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
         response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
     )
-    responses: Iterator[reflection_pb2.ServerReflectionResponse] = call(iter([request]), timeout=TIMEOUT_SECONDS)
+    responses: Iterator[reflection_pb2.ServerReflectionResponse] = call(
+        iter([request]), timeout=TIMEOUT_SECONDS
+    )
     response = next(responses)
     if response.HasField("error_response"):
         raise LookupError(response.error_response.error_message)
@@ -60,7 +62,9 @@ def served_services(channel: grpc.Channel) -> set[str]:
 
 def served_file(channel: grpc.Channel, symbol: str) -> descriptor_pb2.FileDescriptorProto:
     """The file descriptor that defines `symbol`, as the server serves it."""
-    response = _reflect(channel, reflection_pb2.ServerReflectionRequest(file_containing_symbol=symbol))
+    response = _reflect(
+        channel, reflection_pb2.ServerReflectionRequest(file_containing_symbol=symbol)
+    )
     files = [
         descriptor_pb2.FileDescriptorProto.FromString(raw)
         for raw in response.file_descriptor_response.file_descriptor_proto
@@ -89,9 +93,13 @@ def descriptor_differences(
                 problems.append(f"{kind} {element.name} is not served")
             elif other != element:
                 problems.append(f"{kind} {element.name} differs from the contract")
-        problems.extend(f"{kind} {name} is served but not in the contract" for name in sorted(served_by_name))
+        problems.extend(
+            f"{kind} {name} is served but not in the contract" for name in sorted(served_by_name)
+        )
     if contract.package != served.package:
-        problems.append(f"package {served.package!r} is served, the contract says {contract.package!r}")
+        problems.append(
+            f"package {served.package!r} is served, the contract says {contract.package!r}"
+        )
     return problems
 
 

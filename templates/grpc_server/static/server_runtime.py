@@ -85,7 +85,9 @@ def add_service(
     handlers: Mapping[str, grpc.RpcMethodHandler[Any, Any]],
 ) -> None:
     """Serve `handlers` (by method name) at `/{service_name}/{method}`."""
-    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service_name, dict(handlers)),))
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler(service_name, dict(handlers)),)
+    )
 
 
 def aio_unary_unary(
@@ -264,7 +266,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """GRPC_HOST (or HOST), PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, LOG_LEVEL,
         LOG_FORMAT (json|text), GRPC_MAX_RECEIVE_MESSAGE_BYTES, GRPC_MAX_SEND_MESSAGE_BYTES,
-        GRPC_MAX_CONCURRENT_RPCS, GRPC_SHUTDOWN_GRACE_SECONDS, GRPC_REFLECTION, GRPC_SYNC_WORKERS."""
+        GRPC_MAX_CONCURRENT_RPCS, GRPC_SHUTDOWN_GRACE_SECONDS, GRPC_REFLECTION, GRPC_SYNC_WORKERS.
+        """
         env = os.environ if environ is None else environ
         defaults = cls()
         concurrent = env.get("GRPC_MAX_CONCURRENT_RPCS", "")
@@ -308,7 +311,9 @@ class Settings:
         certificate = Path(self.tls_cert_file).read_bytes()
         client_ca = Path(self.tls_client_ca_file).read_bytes() if self.tls_client_ca_file else None
         return grpc.ssl_server_credentials(
-            [(key, certificate)], root_certificates=client_ca, require_client_auth=client_ca is not None
+            [(key, certificate)],
+            root_certificates=client_ca,
+            require_client_auth=client_ca is not None,
         )
 
     def channel_options(self) -> list[tuple[str, Any]]:
@@ -333,7 +338,9 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(record.created, datetime.timezone.utc).isoformat(),
+            "time": datetime.datetime.fromtimestamp(
+                record.created, datetime.timezone.utc
+            ).isoformat(),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -528,7 +535,8 @@ class SyncAccessLog(grpc.ServerInterceptor):
     def intercept_service(
         self,
         continuation: Callable[
-            [grpc.HandlerCallDetails], grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None
+            [grpc.HandlerCallDetails],
+            grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None,
         ],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Intercepted, InterceptedResponse] | None:
@@ -644,9 +652,10 @@ async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> No
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
+        # Windows has no signal handlers: Ctrl+C still ends the process, without the grace period.
         try:
             loop.add_signal_handler(signal_number, stopping.set)
-        except NotImplementedError:  # Windows: Ctrl+C still ends the process, without the grace period
+        except NotImplementedError:
             pass
     await server.start()
     logger.info("serving", extra={"address": address, "tls": settings.tls})
