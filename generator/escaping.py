@@ -47,13 +47,32 @@ def _string_literal(text: str) -> str:
     literal = repr(text)
     if not literal.startswith("'") or text.count('"') > text.count("'"):
         return literal
-    # Black's rule: double quotes unless they need more escapes than single quotes do.
-    return '"' + "".join('\\"' if char == '"' else "'" if char == "'" else repr(char)[1:-1] for char in text) + '"'
+    # Black's rule: double quotes unless they need more escapes than single quotes do. In a
+    # single-quoted repr every ' is escaped (\\') and no " is: swap the two escapes.
+    return '"' + literal[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
 
 
-def docstring_text(text: str) -> str:
-    """Text safe inside a `\"\"\"...\"\"\"` docstring: no quote can close it, no escape can run."""
-    return "".join(_docstring_char(char) for char in str(text).strip())
+def docstring_text(text: str, indent: int | None = None) -> str:
+    """Text safe inside a `\"\"\"...\"\"\"` docstring: no quote can close it, no escape can run.
+
+    With `indent` (the column of the opening quotes), lines are laid out as black lays out a
+    docstring (PEP 257 indentation: common leading space removed, `indent` added, trailing space
+    dropped; the closing quotes on a line of their own when the last line is too long for them),
+    so black has nothing to change. Whitespace left after escaping is spaces and newlines only.
+    """
+    stripped = str(text).strip()
+    if stripped.replace("\n", "").isprintable() and "\\" not in stripped and '"' not in stripped:
+        escaped = stripped  # nothing to escape (the common case, and a hot path on large schemas)
+    else:
+        escaped = "".join(_docstring_char(char) for char in stripped)
+    if indent is None or "\n" not in escaped:
+        return escaped
+    first, *rest = escaped.split("\n")
+    common = min(len(line) - len(line.lstrip(" ")) for line in rest if line.strip(" "))
+    margin = " " * indent
+    lines = [first.rstrip(" "), *(margin + line[common:].rstrip(" ") if line.strip(" ") else "" for line in rest)]
+    closing = f"\n{margin}" if len(lines[-1]) + 3 > 100 else ""
+    return "\n".join(lines) + closing
 
 
 def _docstring_char(char: str) -> str:

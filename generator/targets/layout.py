@@ -44,3 +44,41 @@ def assigned(target: str, value: str, indent: int = 0) -> str:
     ):
         return f"{callee}(\n{inner}{arguments[:-1]}\n{' ' * indent})"
     return f"(\n{inner}{value}\n{' ' * indent})"
+
+
+def called(head: str, arguments: list[str], indent: int, tail: str = "") -> str:
+    """`head(arguments)tail` as black prints a line split at this call's brackets (a `Field(...)`
+    assigned to an annotated name, a `def`'s parameters): on one line when it fits; else the
+    arguments on one line of their own; else one per line with a trailing comma. `head` is the
+    text before the bracket from column `indent` (`name: T = Field`, `async def name`)."""
+    joined = ", ".join(arguments)
+    fits = indent + len(head) + len(joined) + len(tail) + 2 <= LINE_LENGTH
+    if fits or not arguments or indent + len(head) + 1 > LINE_LENGTH:  # a long head: black's call
+        return f"{head}({joined}){tail}"
+    inner = " " * (indent + 4)
+    if len(inner) + len(joined) <= LINE_LENGTH or len(arguments) == 1:
+        return f"{head}(\n{inner}{joined}\n{' ' * indent}){tail}"
+    return f"{head}(\n" + "".join(f"{inner}{argument},\n" for argument in arguments) + f"{' ' * indent}){tail}"
+
+
+def assigned_call(target: str, callee: str, arguments: list[str], indent: int) -> str:
+    """The value of `target = callee(arguments)` laid out by `called` (the text after ` = `).
+
+    When even `target = callee(` is too long, black puts the call in parentheses of its own if
+    `target = (` fits (else it parenthesises the target's annotation: left to black).
+    """
+    if indent + len(target) + 4 < LINE_LENGTH - len(callee) or indent + len(target) + 4 > LINE_LENGTH:
+        return called(f"{target} = {callee}", arguments, indent)[len(target) + 3 :]
+    inner = " " * (indent + 4)
+    return f"(\n{inner}{called(callee, arguments, indent + 4)}\n{' ' * indent})"
+
+
+def from_import(module: str, names: list[str]) -> str:
+    """`from module import names` as black prints it: one line, else one name per line (black
+    always explodes an import it has to split); "" when there is nothing to import."""
+    if not names:
+        return ""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"

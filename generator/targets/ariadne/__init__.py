@@ -17,6 +17,7 @@ from generator.targets import graphql_schema
 from generator.targets.ariadne.examples import object_examples
 from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
+from generator.targets.layout import from_import
 from generator.targets.options import TargetOptions
 
 NAME = "ariadne"
@@ -46,20 +47,22 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         file(
             f"{generated}/resolvers.py",
             "ariadne/resolvers.py.jinja",
-            type_imports=server.imported_types(server.resolver_classes),
+            type_imports=from_import(".types", server.imported_types(server.resolver_classes)),
             exports=export_order(["Resolvers", *(view.class_name for view in server.resolver_classes)]),
         ),
         file(
             f"{generated}/executable_schema.py",
             "ariadne/executable_schema.py.jinja",
             uses_types=bool(server.enums or server.inputs),
-            runtime_imports=_runtime_imports(server),
+            runtime_imports=from_import(".server_runtime", _runtime_imports(server)),
         ),
         file(
             f"{generated}/mock.py",
             "ariadne/mock.py.jinja",
-            resolver_imports=isort_order(["Resolvers", *(view.class_name for view in server.roots)]),
-            type_imports=server.imported_types(server.roots),
+            resolver_imports=from_import(
+                ".resolvers", isort_order(["Resolvers", *(view.class_name for view in server.roots)])
+            ),
+            type_imports=from_import(".types", server.imported_types(server.roots)),
             exports=export_order(["example", "mock_resolvers", *(view.mock_class_name for view in server.roots)]),
         ),
         FileSpec(f"{generated}/examples.json", examples),

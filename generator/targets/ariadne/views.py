@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.escaping import checked_identifier, python_literal
 from generator.ir.graphql import (
     GraphQLArgument,
     GraphQLContract,
@@ -20,6 +21,7 @@ from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_cas
 from generator.ir.types import Nullable, Primitive, PrimitiveKind
 from generator.targets.graphql_schema.views import annotation
 from generator.targets.imports import isort_order, used_names
+from generator.targets.layout import called
 
 MODULE_NAMES = (
     # What the generated resolver, mock and user modules import or define at module level (and
@@ -70,7 +72,18 @@ class ResolverFieldView:
 
     @property
     def argument_map(self) -> dict[str, str]:
-        return {argument.wire_name: str(argument.name) for argument in self.arguments}
+        """The arguments whose Python name differs from the GraphQL name (the others pass as they are)."""
+        return {
+            argument.wire_name: str(argument.name) for argument in self.arguments if argument.name != argument.wire_name
+        }
+
+    @property
+    def binding(self) -> str:
+        """`FieldBinding(...)` as an item of the bindings list (column 16), laid out as black prints it."""
+        arguments = [python_literal(self.wire_name), python_literal(str(self.name))]
+        if self.argument_map:
+            arguments.append(python_literal(self.argument_map))
+        return called("FieldBinding", arguments, indent=16, tail=",")
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,23 @@ class ResolverClassView:
     @property
     def is_subscription(self) -> bool:
         return self.root is RootKind.SUBSCRIPTION
+
+    def signature(self, field: ResolverFieldView) -> str:
+        """The `def` line of a field's method, laid out as black prints it (from `def`, indent 4).
+
+        Root methods take `info` then the arguments; object-type methods the parent model first.
+        """
+        keyword = "def" if self.is_subscription else "async def"
+        leading = (
+            ["self", "info: Info"] if self.root is not None else ["self", f"parent: {self.model_class}", "info: Info"]
+        )
+        arguments = [
+            f"{checked_identifier(argument.name)}: {argument.annotation}"
+            + ("" if argument.default is None else f" = {argument.default}")
+            for argument in field.arguments
+        ]
+        parameters = [*leading, *(["*", *arguments] if arguments else [])]
+        return called(f"{keyword} {checked_identifier(field.name)}", parameters, indent=4, tail=f" -> {field.returns}:")
 
     @property
     def binder(self) -> str:

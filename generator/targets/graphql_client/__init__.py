@@ -16,6 +16,7 @@ from generator.targets import ariadne, graphql_schema
 from generator.targets.graphql_client.result_models import TYPES_MODULE, result_models_view
 from generator.targets.graphql_client.views import client_operation_views
 from generator.targets.imports import export_order, isort_order
+from generator.targets.layout import from_import
 from generator.targets.options import TargetOptions
 
 NAME = "graphql-client"
@@ -64,7 +65,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
                     "title": contract.title,
                     "operations": operations,
                     "uses_types": uses_types,
-                    "runtime_imports": isort_order(runtime_imports),
+                    "runtime_imports": from_import(".client_runtime", isort_order(runtime_imports)),
                 },
             ),
         ),

@@ -17,6 +17,7 @@ from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, Nullable, Ref, TypeRef
 from generator.readers.graphql_types import TYPENAME_ATTRIBUTE
 from generator.targets.imports import export_order, isort_order, used_names
+from generator.targets.layout import assigned_call
 from generator.targets.python_types import spell
 
 TYPES_MODULE = "_types"
@@ -140,7 +141,7 @@ def _typename_field(typenames: tuple[str, ...]) -> ResultFieldView:
     literal = f"Literal[{', '.join(python_literal(name) for name in typenames)}]"
     parts = [f"default={python_literal(typenames[0])}"] if len(typenames) == 1 else []
     parts.append('alias="__typename"')
-    return ResultFieldView(TYPENAME_ATTRIBUTE, literal, f"Field({', '.join(parts)})")
+    return ResultFieldView(TYPENAME_ATTRIBUTE, literal, _field_call(TYPENAME_ATTRIBUTE, literal, parts))
 
 
 def _field(selected: SelectedField, annotation: str) -> ResultFieldView:
@@ -151,7 +152,12 @@ def _field(selected: SelectedField, annotation: str) -> ResultFieldView:
         parts.append(f"alias={python_literal(selected.response_key)}")
     if selected.doc:
         parts.append(f"description={python_literal(selected.doc)}")
-    return ResultFieldView(selected.name, annotation, f"Field({', '.join(parts)})" if parts else "")
+    return ResultFieldView(selected.name, annotation, _field_call(selected.name, annotation, parts) if parts else "")
+
+
+def _field_call(name: str, annotation: str, arguments: list[str]) -> str:
+    """`Field(arguments)` laid out as black prints it after `    name: annotation = ` in a class body."""
+    return assigned_call(f"{name}: {annotation}", "Field", arguments, indent=4)
 
 
 def _with_named(type_ref: TypeRef, class_name: ClassName) -> TypeRef:

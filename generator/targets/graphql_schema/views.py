@@ -15,6 +15,7 @@ from generator.ir.names import ClassName, PythonIdentifier
 from generator.ir.types import Nullable, TypeRef
 from generator.targets.graphql_schema.defaults import default_value
 from generator.targets.imports import export_order, used_names
+from generator.targets.layout import assigned_call
 from generator.targets.python_types import spell
 
 TYPENAME_ATTRIBUTE = "typename__"
@@ -61,6 +62,13 @@ class ModelView:
     fields: tuple[FieldView, ...]
     is_input: bool
     interfaces: tuple[str, ...]
+
+    @property
+    def typename_field_call(self) -> str:
+        """`Field(...)` of the `typename__` attribute of an output model, laid out."""
+        wire_name = python_literal(self.wire_name)
+        target = f"{TYPENAME_ATTRIBUTE}: Literal[{wire_name}]"
+        return assigned_call(target, "Field", [f"default={wire_name}", 'alias="__typename"'], indent=4)
 
 
 @dataclass(frozen=True)
@@ -174,8 +182,14 @@ def _input_field(argument: GraphQLArgument, by_name: Mapping[str, GraphQLNamedTy
         parts.insert(0, "default=None")
     if argument.doc:
         parts.append(f"description={python_literal(argument.doc)}")
-    field_call = f"Field({', '.join(parts)})" if parts else ""
-    return FieldView(argument.name, argument.wire_name, annotation(argument.type), field_call, argument.deprecation)
+    spelled = annotation(argument.type)
+    field_call = model_field_call(argument.name, spelled, parts) if parts else ""
+    return FieldView(argument.name, argument.wire_name, spelled, field_call, argument.deprecation)
+
+
+def model_field_call(name: str, spelled: str, arguments: list[str]) -> str:
+    """`Field(arguments)` laid out as black prints it after `    name: spelled = ` in a class body."""
+    return assigned_call(f"{name}: {spelled}", "Field", arguments, indent=4)
 
 
 def _alias(name: str, wire_name: str) -> list[str]:
@@ -191,9 +205,7 @@ def _output_model(named: GraphQLNamedType) -> ModelView:
             parts.insert(0, "default=None")
         if field.doc:
             parts.append(f"description={python_literal(field.doc)}")
-        fields.append(
-            FieldView(
-                field.name, field.wire_name, annotation(field.type), f"Field({', '.join(parts)})", field.deprecation
-            )
-        )
+        spelled = annotation(field.type)
+        call = model_field_call(field.name, spelled, parts)
+        fields.append(FieldView(field.name, field.wire_name, spelled, call, field.deprecation))
     return ModelView(named.class_name, named.wire_name, named.doc, tuple(fields), False, named.interfaces)
