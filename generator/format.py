@@ -110,8 +110,15 @@ def _format_cached(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
 def _format_all(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and sum(map(len, pieces)) >= _PARALLEL_CHARS and len(pieces) > 1:
+        # Largest first, so one huge piece handed out last cannot keep a worker busy alone.
+        order = sorted(range(len(pieces)), key=lambda index: -len(pieces[index]))
+        chunksize = max(1, len(pieces) // (workers * 32))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_format_piece, pieces, chunksize=max(4, len(pieces) // (workers * 8))))
+            done = pool.map(_format_piece, [pieces[index] for index in order], chunksize=chunksize)
+            results: list[str | black.parsing.InvalidInput] = [""] * len(pieces)
+            for index, result in zip(order, done, strict=True):
+                results[index] = result
+            return results
     return [_format_piece(piece) for piece in pieces]
 
 
