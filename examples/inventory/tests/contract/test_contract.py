@@ -17,7 +17,7 @@ from typing import Any
 
 import grpc
 import pytest
-from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, empty_pb2, json_format, message_factory
 from google.protobuf.message import Message
 
 from .grpc_checks import (
@@ -42,6 +42,9 @@ SERVER_SERVICES = {
     "grpc.reflection.v1.ServerReflection",
 }
 STREAMED_REQUESTS = 2
+PACKED_IN_ANY = empty_pb2.Empty
+"""The examples' `google.protobuf.Any` values pack an Empty: importing it puts its type in the default
+pool, which parsing them needs even when no file of the contract imports empty.proto."""
 
 
 def _message_class(full_name: str) -> type[Message]:

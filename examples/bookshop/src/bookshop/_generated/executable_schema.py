@@ -23,16 +23,16 @@ def bindables(implementation: resolvers.Resolvers) -> list[SchemaBindable]:
             "Query",
             implementation.query,
             [
-                FieldBinding("book", "book", {"id": "id"}),
-                FieldBinding("books", "books", {"first": "first", "genre": "genre"}),
-                FieldBinding("authors", "authors", {}),
+                FieldBinding("book", "book"),
+                FieldBinding("books", "books"),
+                FieldBinding("authors", "authors"),
             ],
         ),
         root_type(
             "Mutation",
             implementation.mutation,
             [
-                FieldBinding("addReview", "add_review", {"bookId": "book_id", "review": "review"}),
+                FieldBinding("addReview", "add_review", {"bookId": "book_id"}),
             ],
         ),
         object_type(
@@ -40,14 +40,14 @@ def bindables(implementation: resolvers.Resolvers) -> list[SchemaBindable]:
             implementation.book,
             resolvers.BookResolvers,
             [
-                FieldBinding("id", "id", {}),
-                FieldBinding("title", "title", {}),
-                FieldBinding("genre", "genre", {}),
-                FieldBinding("year", "year", {}),
-                FieldBinding("price", "price", {}),
-                FieldBinding("inStock", "in_stock", {}),
-                FieldBinding("author", "author", {}),
-                FieldBinding("reviews", "reviews", {}),
+                FieldBinding("id", "id"),
+                FieldBinding("title", "title"),
+                FieldBinding("genre", "genre"),
+                FieldBinding("year", "year"),
+                FieldBinding("price", "price"),
+                FieldBinding("inStock", "in_stock"),
+                FieldBinding("author", "author"),
+                FieldBinding("reviews", "reviews"),
             ],
         ),
         object_type(
@@ -55,9 +55,9 @@ def bindables(implementation: resolvers.Resolvers) -> list[SchemaBindable]:
             implementation.author,
             resolvers.AuthorResolvers,
             [
-                FieldBinding("id", "id", {}),
-                FieldBinding("name", "name", {}),
-                FieldBinding("books", "books", {}),
+                FieldBinding("id", "id"),
+                FieldBinding("name", "name"),
+                FieldBinding("books", "books"),
             ],
         ),
         object_type(
@@ -65,8 +65,8 @@ def bindables(implementation: resolvers.Resolvers) -> list[SchemaBindable]:
             implementation.review,
             resolvers.ReviewResolvers,
             [
-                FieldBinding("stars", "stars", {}),
-                FieldBinding("text", "text", {}),
+                FieldBinding("stars", "stars"),
+                FieldBinding("text", "text"),
             ],
         ),
         enum_type("Genre", types.Genre),

@@ -7,6 +7,7 @@ builders here, so every project shares one tested implementation.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 import json
@@ -107,11 +108,12 @@ def _note_operation(context: Any, document: DocumentNode, data: Any) -> None:
 
 @dataclass(frozen=True)
 class FieldBinding:
-    """One GraphQL field, the Python attribute or method behind it, and its arguments' Python names."""
+    """One GraphQL field, the Python attribute or method behind it, and its arguments' Python names
+    (only those that differ from the GraphQL name)."""
 
     field: str
     attribute: str
-    arguments: Mapping[str, str]
+    arguments: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 Resolver = Callable[..., Any]

@@ -27,7 +27,7 @@ class InventorySyncServicer(abc.ABC):
     Implements `inventory.v1.Inventory`: subclass it and implement every method.
     """
 
-    SERVICE_NAME: ClassVar[str] = "inventory.v1.Inventory"
+    SERVICE_NAME: ClassVar[str] = inventory_pb2.DESCRIPTOR.services_by_name["Inventory"].full_name
 
     @abc.abstractmethod
     def get_item(

@@ -652,11 +652,10 @@ async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> No
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
+        # Windows has no signal handlers: Ctrl+C still ends the process, without the grace period.
         try:
             loop.add_signal_handler(signal_number, stopping.set)
-        except (
-            NotImplementedError
-        ):  # Windows: Ctrl+C still ends the process, without the grace period
+        except NotImplementedError:
             pass
     await server.start()
     logger.info("serving", extra={"address": address, "tls": settings.tls})

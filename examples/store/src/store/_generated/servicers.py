@@ -30,7 +30,7 @@ class CatalogServicer(abc.ABC):
     Implements `acme.catalog.v1.Catalog`: subclass it and implement every method.
     """
 
-    SERVICE_NAME: ClassVar[str] = "acme.catalog.v1.Catalog"
+    SERVICE_NAME: ClassVar[str] = catalog_pb2.DESCRIPTOR.services_by_name["Catalog"].full_name
 
     @abc.abstractmethod
     async def get_product(
@@ -117,7 +117,7 @@ class CatalogServicer(abc.ABC):
 class OrdersServicer(abc.ABC):
     """Implements `acme.orders.v1.Orders`: subclass it and implement every method."""
 
-    SERVICE_NAME: ClassVar[str] = "acme.orders.v1.Orders"
+    SERVICE_NAME: ClassVar[str] = orders_pb2.DESCRIPTOR.services_by_name["Orders"].full_name
 
     @abc.abstractmethod
     async def place_order(
