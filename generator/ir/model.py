@@ -122,6 +122,8 @@ class FormField:
     is_file: bool
     is_list: bool = False
     doc: str = ""
+    wire_type: str = "string"
+    """The JSON type the field's text stands for (its items' for an array): string, integer, number, boolean."""
 
 
 @dataclass(frozen=True)

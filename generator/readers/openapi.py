@@ -45,6 +45,7 @@ from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import (
     SchemaLowering,
     ascii_word_classes,
+    form_wire_type,
     imply_object_types,
     normalize_schemas,
     split_nullable,
@@ -487,6 +488,7 @@ class _Lowerer:
                 required=required,
                 fields=self._form_fields(schema, class_stem),
                 doc=doc,
+                schema_pointer=schema_pointer if kind is BodyKind.FORM else "",
             )
         if kind is BodyKind.BINARY:
             return RequestBody(media_type, kind, required, Primitive(PrimitiveKind.BINARY), doc=doc)
@@ -520,6 +522,7 @@ class _Lowerer:
                     is_file=is_file,
                     is_list=is_list,
                     doc=str(prop_schema.get("description", "")) if isinstance(prop_schema, dict) else "",
+                    wire_type=form_wire_type(item_schema),
                 )
             )
         return tuple(fields)

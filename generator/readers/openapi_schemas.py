@@ -390,6 +390,31 @@ def _allows_other_types(schema: dict[str, Any], document: dict[str, Any]) -> boo
 
 
 _SCALAR_TYPES = ("boolean", "integer", "number", "string")
+
+
+def form_wire_type(schema: Any) -> str:
+    """The JSON type a form field's text stands for: its schema's scalar `type`, else its enum's, else string.
+
+    A urlencoded form carries text only; `5` and `true` are read back as the number and boolean
+    they spell where the schema says so, and checked against it as such.
+    """
+    if not isinstance(schema, dict):
+        return "string"
+    _, core = split_nullable(schema)
+    declared = core.get("type")
+    if declared in _SCALAR_TYPES:
+        return str(declared)
+    values = core.get("enum")
+    if isinstance(values, list) and values:
+        if all(isinstance(value, bool) for value in values):
+            return "boolean"
+        if all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+            return "integer"
+        if all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
+            return "number"
+    return "string"
+
+
 _UNION_SIBLINGS_ALLOWED = {"description", "title", "example", "examples", "deprecated", "default"}
 
 

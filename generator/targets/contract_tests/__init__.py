@@ -19,7 +19,7 @@ from generator.render import make_environment, render
 from generator.targets.options import TargetOptions
 
 NAME = "contract-tests"
-TEST_DEPENDENCIES = ("pytest>=8", "schemathesis>=4.32", "httpx>=0.27")
+TEST_DEPENDENCIES = ("pytest>=8", "schemathesis>=4.32", "httpx>=0.27", "openapi-schema-validator>=0.9")
 
 _SCHEME_KINDS = {
     SecurityKind.API_KEY: "apiKey",
@@ -53,6 +53,12 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
             if not declares_rejection(operation)
         ],
         "credential_parameters": _credential_parameters(contract),
+        "form_bodies": {
+            _label(operation): form
+            for service in contract.services
+            for operation in service.operations
+            if (form := _form_body(operation))
+        },
         "delimited_arrays": {
             _label(operation): arrays
             for service in contract.services
@@ -88,6 +94,21 @@ def declares_rejection(operation: Operation) -> bool:
 def _label(operation: Operation) -> str:
     """The operation as schemathesis names it (`case.operation.label`) and the test ids show it."""
     return f"{operation.http.method} {operation.http.path}"
+
+
+def _form_body(operation: Operation) -> list[Any]:
+    """[schema pointer, {field: JSON type}, [array fields], required] of an urlencoded body; [] for other bodies.
+
+    The contract tests read a negative case's form as the wire sends it (text only: `5` is 5 for an
+    integer field, one `Tags=a` is the array `["a"]`), as the generated service's check reads it;
+    an empty form is no body at all, which an optional body may be.
+    """
+    body = operation.http.request_body
+    if body is None or body.kind is not BodyKind.FORM or not body.schema_pointer:
+        return []
+    types = {field.wire_name: field.wire_type for field in body.fields}
+    arrays = [field.wire_name for field in body.fields if field.is_list]
+    return [body.schema_pointer, types, arrays, body.required]
 
 
 # Where schemathesis keeps each location's values on a case (`case.query`, `case.headers`...).

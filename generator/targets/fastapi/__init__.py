@@ -37,6 +37,7 @@ _RUNTIME_NAMES = (
     "Credentials",
     "DeclaredResponse",
     "OperationResponses",
+    "contract_form_body",
     "contract_json_body",
     "get_service",
     "header_items",

@@ -135,10 +135,18 @@ def _path_discriminator(method: str, route_path: str, conditions: tuple[RouteCon
 
 
 def _strict_body(body: RequestBody | None) -> str | None:
-    """`Depends(contract_json_body(...))`: JSON bodies are checked against the contract's own schema."""
-    if body is None or body.kind is not BodyKind.JSON or not body.schema_pointer:
+    """`Depends(contract_json_body(...))` / `Depends(contract_form_body(...))`: JSON and urlencoded
+    bodies are checked against the contract's own schema (a form as the JSON values its fields spell)."""
+    if body is None or not body.schema_pointer:
         return None
-    return f"Depends(contract_json_body({python_literal(body.schema_pointer)}))"
+    pointer = python_literal(body.schema_pointer)
+    if body.kind is BodyKind.JSON:
+        return f"Depends(contract_json_body({pointer}))"
+    if body.kind is BodyKind.FORM:
+        types = python_literal({field.wire_name: field.wire_type for field in body.fields})
+        arrays = python_literal([field.wire_name for field in body.fields if field.is_list])
+        return f"Depends(contract_form_body({pointer}, {types}, {arrays}, required={body.required}))"
+    return None
 
 
 def primary_response(responses: tuple[Response, ...]) -> Response | None:
@@ -279,10 +287,14 @@ def _body_arguments(body: RequestBody) -> tuple[list[Argument], list[Argument]]:
             else:
                 spelled = spell(form_field.type)
                 function = "Form"
-            alias = f"alias={python_literal(form_field.wire_name)}"
+            keywords = f"alias={python_literal(form_field.wire_name)}"
             if not form_field.required:
                 spelled = f"{spelled} | None"
-            annotation = f"Annotated[{spelled}, {function}({alias})]"
+            elif body.kind is BodyKind.FORM and form_field.is_list and not form_field.is_file:
+                # An empty array sends no field at all (style form, explode); the contract check
+                # (`contract_form_body`) holds it to `minItems`.
+                keywords += ", default_factory=list"
+            annotation = f"Annotated[{spelled}, {function}({keywords})]"
             route.append(Argument(form_field.name, annotation, None if form_field.required else "None"))
             service.append(Argument(form_field.name, spelled))
         return route, service

@@ -1,0 +1,132 @@
+"""Shapes of published contracts whose generated contract tests failed against the generated mock.
+
+Found by `bench/corpus.py` over the OpenAPI directory. Each contract here is the smallest shape of
+one such failure; the app is driven in process, and the generated contract tests run for real in a
+subprocess, both against the fixed generator and (where it matters) against a service missing the
+fix, so that the tests are shown able to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import generate_project, import_generated, run_contract_tests
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _load_app(project: Path, package: str) -> Any:
+    application, mock, runtime = import_generated(
+        project, f"{package}._generated.application", f"{package}._generated.mock", f"{package}._generated.runtime"
+    )
+    return application.create_app(mock.MockService(), settings=runtime.Settings(log_level="WARNING"))
+
+
+def _project(tmp_path_factory: pytest.TempPathFactory, name: str, document: dict[str, Any]) -> Path:
+    root = tmp_path_factory.mktemp(name)
+    spec = root / f"{name}.json"
+    spec.write_text(json.dumps(document))
+    return generate_project(spec, root / name, name)
+
+
+def _contract_tests_fail(project: Path, max_examples: int) -> str:
+    """Run the contract tests, which must fail; their output."""
+    with pytest.raises(AssertionError) as failed:
+        run_contract_tests(project, max_examples=max_examples)
+    return str(failed.value)
+
+
+def _ok(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"200": {"description": "OK.", "content": {"application/json": {"schema": schema}}}}
+
+
+# --- urlencoded form bodies (twilio) ----------------------------------------------------------
+
+FORM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["PhoneNumbers", "Name"],
+    "properties": {
+        "PhoneNumbers": {"type": "array", "items": {"type": "string", "pattern": "^\\+[0-9]{3,15}$"}, "maxItems": 3},
+        "Name": {"type": "string", "maxLength": 8, "pattern": "^[a-z]+$"},
+        "Count": {"type": "integer", "minimum": 1, "maximum": 10},
+        "Ratio": {"type": "number", "maximum": 1.5},
+        "Flag": {"type": "boolean"},
+        "Status": {"type": "string", "enum": ["in-progress", "done"]},
+    },
+}
+FORMS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Forms", "version": "1"},
+    "paths": {
+        "/numbers": {
+            "post": {
+                "operationId": "checkNumbers",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/x-www-form-urlencoded": {"schema": FORM_SCHEMA}},
+                },
+                "responses": {
+                    "202": {
+                        "description": "Checked.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"sid": {"type": "string"}}}
+                            }
+                        },
+                    },
+                    "400": {"description": "Invalid form."},
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def forms_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "forms", FORMS)
+
+
+@pytest.mark.parametrize(
+    ("form", "status"),
+    [
+        ("PhoneNumbers=%2B1234&Name=ab", 202),
+        ("PhoneNumbers=%2B1234&PhoneNumbers=%2B5678&Name=ab&Count=10&Ratio=1.5&Flag=true&Status=done", 202),
+        ("Name=ab", 202),  # an empty array sends no field at all
+        ("PhoneNumbers=%2B1&PhoneNumbers=%2B2&PhoneNumbers=%2B3&PhoneNumbers=%2B4&Name=ab", 400),
+        ("PhoneNumbers=%2B1234&Name=AB", 400),
+        ("PhoneNumbers=%2B1234&Name=abcdefghi", 400),
+        ("PhoneNumbers=1234&Name=ab", 400),
+        ("PhoneNumbers=%2B1234&Name=ab&Count=11", 400),
+        ("PhoneNumbers=%2B1234&Name=ab&Count=1.5", 400),
+        ("PhoneNumbers=%2B1234&Name=ab&Ratio=2", 400),
+        ("PhoneNumbers=%2B1234&Name=ab&Flag=1", 400),
+        ("PhoneNumbers=%2B1234&Name=ab&Status=later", 400),
+        ("PhoneNumbers=%2B1234", 400),
+    ],
+)
+def test_form_bodies_are_checked_against_their_schema(forms_project: Path, form: str, status: int) -> None:
+    with TestClient(_load_app(forms_project, "forms")) as http:
+        response = http.post("/numbers", content=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == status, response.text
+
+
+def test_form_bodies_pass_their_contract_tests(forms_project: Path) -> None:
+    run_contract_tests(forms_project, max_examples=60)
+
+
+def test_contract_tests_fail_a_service_that_does_not_check_forms(forms_project: Path, tmp_path: Path) -> None:
+    unchecked = tmp_path / "forms"
+    shutil.copytree(forms_project, unchecked)
+    routes = unchecked / "src/forms/_generated/routes/default.py"
+    source = routes.read_text()
+    routes.write_text(re.sub(r"\n    dependencies=\[\n.*?\n    \],", "", source, flags=re.S))
+    assert "dependencies=[" not in routes.read_text()
+    assert "ST201" in _contract_tests_fail(unchecked, max_examples=60)
