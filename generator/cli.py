@@ -83,7 +83,8 @@ LenientOption = Annotated[
     bool,
     typer.Option(
         "--lenient",
-        help="Accept known defects of published contracts with a warning (GraphQL: a field defined twice).",
+        help="Accept known defects of published contracts with a warning (GraphQL: a field defined twice; "
+        "OpenAPI: a default its schema refuses, a duplicate operationId, ...).",
     ),
 ]
 ProtoPathOption = Annotated[

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """How contracts are read: `lenient` accepts published schemas' known defects with warnings."""
+    """How contracts are read: `lenient` accepts published contracts' known defects with warnings
+    (GraphQL: a field defined twice; OpenAPI: see `generator/readers/openapi_lenient.py`)."""
 
     lenient: bool = False
     selection_depth: int = DEFAULT_SELECTION_DEPTH
@@ -106,7 +107,7 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
         sink.raise_if_errors()
     from generator.readers.openapi import read_openapi
 
-    contract = read_openapi(paths[0], sink)
+    contract = read_openapi(paths[0], sink, lenient=options.lenient)
     sink.raise_if_errors()
     assert contract is not None
     return contract

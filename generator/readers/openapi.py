@@ -114,9 +114,12 @@ _CONSTRAINT_KEYWORDS = {
 }
 
 
-def read_openapi(path: Path, sink: DiagnosticSink) -> Contract | None:
-    """Read, validate and lower one OpenAPI contract; `None` (with errors in `sink`) if it is broken."""
-    loaded = load_openapi(path, sink)
+def read_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> Contract | None:
+    """Read, validate and lower one OpenAPI contract; `None` (with errors in `sink`) if it is broken.
+
+    `lenient`: minor defects the validator refuses are repaired with a warning (`openapi_lenient`).
+    """
+    loaded = load_openapi(path, sink, lenient=lenient)
     if loaded is None or sink.has_errors:
         return None
     for pointer in _non_finite_numbers(loaded.document):

@@ -31,6 +31,7 @@ Diagnostic codes: `openapi.unreadable`, `openapi.not-a-mapping`, `openapi.swagge
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 import urllib.parse
@@ -46,6 +47,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 )
 
 from generator.diagnostics import DiagnosticSink, Location, Severity
+from generator.readers.openapi_lenient import Repair, RepairFinder, apply_repairs, distinct_repairs
 from generator.readers.openapi_validators import FastOpenAPIV30SpecValidator, FastOpenAPIV31SpecValidator
 from generator.readers.swagger2 import is_swagger2, upgrade_swagger2
 from generator.readers.yaml_positions import (
@@ -110,15 +112,19 @@ class OpenAPIDocument:
         return Location(str(file), pointer=source_pointer)
 
 
-def load_openapi(path: Path, sink: DiagnosticSink) -> OpenAPIDocument | None:
+def load_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> OpenAPIDocument | None:
     """Read the contract rooted at `path`, bundle its files and validate it.
 
-    Returns None when anything was wrong; every problem is in `sink` with a location.
+    Returns None when anything was wrong; every problem is in `sink` with a location. `lenient`:
+    minor defects are repaired with a warning each (`openapi_lenient`), and the document returned
+    is the repaired one, which everything generated from it reads.
     """
     errors_before = _error_count(sink)
     loaded = read_openapi(path, sink)
     if loaded is not None:
-        _validate(loaded, sink)
+        document = _validate(loaded, sink, lenient=lenient, hints=True)
+        if document is not loaded.document:
+            loaded = dataclasses.replace(loaded, document=document)
     return loaded if _error_count(sink) == errors_before else None
 
 
@@ -912,46 +918,86 @@ def report_validation_findings(
         report(finding.code, finding.message, loaded.locate(finding.pointer))
 
 
-def _validate(
-    loaded: OpenAPIDocument, sink: DiagnosticSink, *, locate: Callable[[str], Location] | None = None
-) -> None:
-    """Check the bundle against the OpenAPI schema of its version, reporting each error once.
+_MAX_REPAIR_ROUNDS = 10
+"""`--lenient` validates again after each round of repairs (a repair can uncover the next error)."""
 
-    Every location comes from `locate` (by default `loaded.locate`), given a document pointer.
-    """
-    if locate is None:
-        locate = loaded.locate
-    validator_class = FastOpenAPIV30SpecValidator if loaded.version == "3.0" else FastOpenAPIV31SpecValidator
-    findings: list[tuple[str, str]] = []
-    dialect_pointers: set[str] = set()
+
+@dataclass
+class _Round:
+    """What one run of the spec validator found: errors (with the repairs that would remove them)."""
+
+    findings: list[tuple[str, str, list[Repair]]] = field(default_factory=list)
+    dialect_pointers: set[str] = field(default_factory=set)
+    incomplete: bool = False
+
+    @property
+    def repairs(self) -> list[Repair]:
+        return distinct_repairs([repair for _, _, repairs in self.findings for repair in repairs])
+
+
+def _validation_round(document: dict[str, Any], version: OpenAPIVersion, finder: RepairFinder | None) -> _Round:
+    validator_class = FastOpenAPIV30SpecValidator if version == "3.0" else FastOpenAPIV31SpecValidator
+    found = _Round()
     try:
-        for error in validator_class(loaded.document).iter_errors():
+        for error in validator_class(document).iter_errors():
             if _is_regex_dialect(error):
-                dialect_pointers.add(_error_pointer(loaded.document, error))
+                found.dialect_pointers.add(_error_pointer(document, error))
                 continue
             chosen = _most_specific(error)
-            pointer = _error_pointer(loaded.document, chosen)
+            pointer = _error_pointer(document, chosen)
+            repairs = finder.repairs(error, pointer) if finder is not None else []
             # One error per value: the 3.0 schema and the semantic checks often both object.
-            if pointer == "" or all(pointer != seen for seen, _ in findings):
-                findings.append((pointer, _short_message(str(chosen.message))))
-            if len(findings) > _MAX_FINDINGS:
+            if pointer == "" or all(pointer != seen for seen, _, _ in found.findings):
+                found.findings.append((pointer, _short_message(str(chosen.message)), repairs))
+            elif repairs:
+                found.findings[[seen for seen, _, _ in found.findings].index(pointer)][2].extend(repairs)
+            if len(found.findings) > _MAX_FINDINGS:
                 break
     except RecursionError:
         # The validator follows refs recursively; a long chain of schemas exhausts the stack.
         # That says nothing about the contract, so it is not an error.
+        found.incomplete = True
+    except Exception as exc:  # a validator crash on odd input must stay a diagnostic
+        message = f"the OpenAPI validator failed on this document: {type(exc).__name__}: {_short_message(str(exc))}"
+        found.findings.append(("", message, []))
+    return found
+
+
+def _validate(
+    loaded: OpenAPIDocument,
+    sink: DiagnosticSink,
+    *,
+    locate: Callable[[str], Location] | None = None,
+    lenient: bool = False,
+    hints: bool = False,
+) -> dict[str, Any]:
+    """Check the bundle against the OpenAPI schema of its version, reporting each error once.
+
+    Every location comes from `locate` (by default `loaded.locate`), given a document pointer.
+    `lenient`: the minor defects `openapi_lenient` knows are repaired in a copy of the document,
+    one located warning each, and the copy is validated again; the document validated last is
+    returned. `hints`: an error that `--lenient` would repair says so.
+    """
+    if locate is None:
+        locate = loaded.locate
+    document = copy.deepcopy(loaded.document) if lenient else loaded.document
+    repaired: list[Repair] = []
+    for _ in range(_MAX_REPAIR_ROUNDS):
+        finder = RepairFinder(document, loaded.version) if lenient or hints else None
+        found = _validation_round(document, loaded.version, finder)
+        if not lenient or not found.repairs:
+            break
+        apply_repairs(document, found.repairs)
+        repaired.extend(found.repairs)
+    for repair in repaired:
+        sink.warning(repair.code, repair.message, locate(repair.pointer))
+    if found.incomplete:
         sink.warning(
             "openapi.validation-incomplete",
             "the contract nests references too deeply for the OpenAPI validator; it was only partly validated",
             locate(""),
         )
-    except Exception as exc:  # a validator crash on odd input must stay a diagnostic
-        findings.append(
-            (
-                "",
-                f"the OpenAPI validator failed on this document: {type(exc).__name__}: {_short_message(str(exc))}",
-            )
-        )
-    for pointer in sorted(dialect_pointers)[:MAX_VALIDATION_ERRORS]:
+    for pointer in sorted(found.dialect_pointers)[:MAX_VALIDATION_ERRORS]:
         sink.warning(
             "openapi.regex-dialect",
             "pattern uses ECMA-262 syntax (such as \\p{L}) that Python's re cannot check here; "
@@ -960,18 +1006,33 @@ def _validate(
         )
     # "not valid under any of the schemas" says less than an error found inside the same value.
     specific = [
-        (pointer, message)
-        for pointer, message in findings
-        if not (_VAGUE_MESSAGE.search(message) and any(other.startswith(pointer + "/") for other, _ in findings))
+        (pointer, message, repairs)
+        for pointer, message, repairs in found.findings
+        if not (
+            _VAGUE_MESSAGE.search(message) and any(other.startswith(pointer + "/") for other, _, _ in found.findings)
+        )
     ]
-    for pointer, message in specific[:MAX_VALIDATION_ERRORS]:
-        sink.error("openapi.invalid", message, locate(pointer))
+    for pointer, message, repairs in specific[:MAX_VALIDATION_ERRORS]:
+        hint = _lenient_hint(pointer, repairs) if hints and not lenient else ""
+        sink.error("openapi.invalid", message + hint, locate(pointer))
     if len(specific) > MAX_VALIDATION_ERRORS:
         sink.error(
             "openapi.invalid",
             f"more validation errors not shown (only the first {MAX_VALIDATION_ERRORS} are)",
             locate(""),
         )
+    return document
+
+
+def _lenient_hint(pointer: str, repairs: list[Repair]) -> str:
+    """What `--lenient` would do about an error, for the strict-mode message; "" if it would not."""
+    repairs = distinct_repairs(repairs)
+    if not repairs:
+        return ""
+    near = [repair for repair in repairs if repair.pointer.startswith(pointer) or pointer.startswith(repair.pointer)]
+    first = (near or repairs)[0]
+    others = f" (and {len(repairs) - 1} more repairs)" if len(repairs) > 1 else ""
+    return f" [--lenient accepts this with a warning: {first.problem}; {first.action}{others}]"
 
 
 def _is_regex_dialect(error: ValidationError) -> bool:

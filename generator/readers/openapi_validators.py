@@ -8,6 +8,9 @@ library does with a list still works) that also keeps a set, so `in` is a hash l
 and their order, are exactly the library's.
 
 If a version of the library keeps something else there, its own container is left alone.
+
+Each error of the `default` check is an `InvalidDefaultError` naming the Schema Object whose
+default failed (the library's error has no path), so `--lenient` can drop exactly that default.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, SupportsIndex
 
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 _SEEN_ATTRIBUTES = ("visited_schema_ids", "meta_checked_schema_ids")
 
@@ -73,6 +77,27 @@ class _SeenIds(list[int]):
         return self
 
 
+class InvalidDefaultError(OpenAPIValidationError):
+    """A `default` its own schema refuses; `owner` is that Schema Object (the document's own dict)."""
+
+    owner: Any = None
+
+
+def _with_located_defaults(default_validator: type[Any]) -> type[Any]:
+    """The library's `default` check, its errors re-raised as `InvalidDefaultError` with their schema."""
+
+    class _LocatedDefaults(default_validator):  # type: ignore[misc]
+        def __call__(self, schema: Any, value: Any) -> Any:
+            owner = schema.read_value()
+            for error in super().__call__(schema, value):
+                located = InvalidDefaultError.create_from(error)
+                located.owner = owner
+                yield located
+
+    _LocatedDefaults.__name__ = _LocatedDefaults.__qualname__ = default_validator.__name__
+    return _LocatedDefaults
+
+
 def _with_fast_schema_walk(base: Any) -> Any:
     """A subclass of the spec validator `base` whose "schema" keyword validator uses `_SeenIds`."""
     keywords: Mapping[str, Any] | None = getattr(base, "keyword_validators", None)
@@ -92,7 +117,10 @@ def _with_fast_schema_walk(base: Any) -> Any:
 
     _FastSchemaWalk.__name__ = _FastSchemaWalk.__qualname__ = schema_validator.__name__
     fast_schema = _FastSchemaWalk
-    return type(base.__name__, (base,), {"keyword_validators": {**keywords, "schema": fast_schema}})
+    replaced: dict[str, Any] = {"schema": fast_schema}
+    if isinstance(keywords.get("default"), type):
+        replaced["default"] = _with_located_defaults(keywords["default"])
+    return type(base.__name__, (base,), {"keyword_validators": {**keywords, **replaced}})
 
 
 FastOpenAPIV30SpecValidator: Any = _with_fast_schema_walk(OpenAPIV30SpecValidator)
