@@ -19,16 +19,29 @@ and a list of one empty item; the app reads the first, so accepting it is not ac
 data, and negative_data_rejection sits out such a request. So it does when a cookie value cannot
 travel in a Cookie header as it is (RFC 6265 §4.1.1: no `;`, `,`, `"`, `\\`, whitespace or
 non-ASCII): the app receives it cut at the first `;` or not at all, not the invalid value.
+
+An urlencoded form carries text only: a negative case whose form, read as its text spells it (`5`
+for an integer field is 5, one `Tags=a` is the array `["a"]`, no `Tags` at all the empty array),
+satisfies the contract after all is a valid request, and its acceptance is not counted as accepted
+invalid data; every other negative form must still be refused.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from importlib import resources
 from typing import Any
+from urllib.parse import parse_qsl
 
 import schemathesis
+from openapi_schema_validator import (
+    OAS30Validator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
 from schemathesis import CheckFunction
 from schemathesis.generation.meta import negated_parameters
 from schemathesis.specs.openapi.checks import negative_data_rejection, status_code_conformance
@@ -59,6 +72,21 @@ CREDENTIAL_PARAMETERS: list[list[str]] = [
     ["header", "x-api-key"],
     ["query", "api_key"],
 ]
+# Per urlencoded-body operation: its schema's pointer in the contract, each field's JSON type, its array
+# fields and whether the body is required.
+FORM_BODIES: dict[str, list[Any]] = {
+    "POST /auth/token": [
+        "/paths/~1auth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema",
+        {
+            "grant_type": "string",
+            "client_id": "string",
+            "client_secret": "string",
+            "scope": "string",
+        },
+        [],
+        True,
+    ]
+}
 # A cookie value as RFC 6265 §4.1.1 lets it travel (cookie-octet).
 COOKIE_VALUE = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
 
@@ -161,6 +189,79 @@ def sends_an_unsendable_cookie(case: schemathesis.Case[Any]) -> bool:
     )
 
 
+def read_form_text(text: str, wire_type: str) -> Any:
+    """A form value as the JSON value it spells (numbers in JSON syntax, `true`/`false`), else the text."""
+    if wire_type in ("integer", "number"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+    if wire_type == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    return text
+
+
+def read_form(body: bytes, types: dict[str, str], arrays: list[str]) -> dict[str, Any]:
+    """A sent urlencoded form as the object its schema describes: an array field is every occurrence
+    of its name (none: the empty array), any other field its last occurrence."""
+    occurrences: dict[str, list[str]] = {name: [] for name in arrays}
+    for name, text in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
+        occurrences.setdefault(name, []).append(text)
+    read: dict[str, Any] = {}
+    for name, texts in occurrences.items():
+        values = [read_form_text(text, types.get(name, "string")) for text in texts]
+        read[name] = values if name in arrays else values[-1]
+    return read
+
+
+def sends_a_valid_form(case: schemathesis.Case[Any], response: schemathesis.Response) -> bool:
+    """Whether a negative case changed nothing but its urlencoded body, and that body as sent is valid."""
+    form = FORM_BODIES.get(case.operation.label)
+    body = response.request.body
+    body = body.encode("utf-8") if isinstance(body, str) else b"" if body is None else body
+    if form is None or not isinstance(body, bytes) or case.meta is None:
+        return False
+    if any(
+        location != "body" and component.mode.is_negative
+        for location, component in component_modes(case)
+    ):
+        return False
+    pointer, types, arrays, required = form
+    if not body and not required:
+        return True
+    document = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    is_31 = str(document.get("openapi", "")).startswith("3.1")
+    validator_class = OAS31Validator if is_31 else OAS30Validator
+    checker = oas31_format_checker if is_31 else oas30_format_checker
+    try:
+        return bool(
+            validator_class({**document, "$ref": "#" + pointer}, format_checker=checker).is_valid(
+                read_form(body, types, arrays)
+            )
+        )
+    except re.error:  # a pattern Python's re cannot compile: no verdict, the check stands
+        return False
+
+
+def component_modes(case: schemathesis.Case[Any]) -> list[tuple[str, Any]]:
+    """(location, generated component) of each part of a case: path, query, headers, cookies, body."""
+    assert case.meta is not None
+    return [
+        (str(getattr(location, "value", location)), component)
+        for location, component in case.meta.components.items()
+    ]
+
+
+def negative_form_rejection(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> bool | None:
+    """negative_data_rejection, except for a form that is valid as it was sent (see the module docstring)."""
+    if sends_a_valid_form(case, response):
+        return None
+    return negative_data_rejection(ctx, response, case)
+
+
 def adjusted_checks(
     case: schemathesis.Case[Any],
 ) -> tuple[list[CheckFunction], list[CheckFunction]]:
@@ -173,6 +274,9 @@ def adjusted_checks(
             added.append(status_code_conformance_or_refusal)
         if sends_an_empty_delimited_array(case) or sends_an_unsendable_cookie(case):
             excluded.append(negative_data_rejection)
+        elif case.operation.label in FORM_BODIES:
+            excluded.append(negative_data_rejection)
+            added.append(negative_form_rejection)
     return excluded, added
 
 

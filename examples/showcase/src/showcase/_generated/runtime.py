@@ -473,6 +473,34 @@ def _lenient_patterns(validator_class: Any) -> Any:
     return jsonschema_validators.extend(validator_class, {"pattern": pattern})
 
 
+def _contract_validator(schema_pointer: str) -> Any:
+    """A validator for the schema at `schema_pointer` in the shipped contract (its `$ref`s resolved there)."""
+    is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
+    validator_class: Any = _lenient_patterns(OAS31Validator if is_31 else OAS30Validator)
+    checker = oas31_format_checker if is_31 else oas30_format_checker
+    return validator_class({**CONTRACT, "$ref": "#" + schema_pointer}, format_checker=checker)
+
+
+def _check_against_contract(validator: Any, instance: Any, location: str) -> None:
+    """Raise a 422 `RequestValidationError` for every way `instance` breaks the contract's schema."""
+    try:
+        errors = sorted(validator.iter_errors(instance), key=lambda item: list(item.absolute_path))
+    except Exception:  # a validator bug on odd input must not become a 500; the models still check
+        logger.warning("contract validation failed to run", exc_info=True)
+        return
+    if errors:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "contract",
+                    "loc": (location, *error.absolute_path),
+                    "msg": error.message[:300],
+                }
+                for error in errors[:10]
+            ]
+        )
+
+
 def contract_json_body(schema_pointer: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency validating a JSON body against the contract's own schema first.
 
@@ -480,10 +508,7 @@ def contract_json_body(schema_pointer: str) -> Callable[[Request], Awaitable[Non
     which accepts bodies the contract forbids; the contract's JSON Schema, checked here with
     openapi-schema-validator, has the last word. Violations are reported as 422.
     """
-    is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
-    validator_class: Any = _lenient_patterns(OAS31Validator if is_31 else OAS30Validator)
-    checker = oas31_format_checker if is_31 else oas30_format_checker
-    validator = validator_class({**CONTRACT, "$ref": "#" + schema_pointer}, format_checker=checker)
+    validator = _contract_validator(schema_pointer)
 
     async def check_body(request: Request) -> None:
         raw = await request.body()
@@ -493,26 +518,68 @@ def contract_json_body(schema_pointer: str) -> Callable[[Request], Awaitable[Non
             data = json.loads(raw)
         except ValueError:
             return
-        try:
-            errors = sorted(validator.iter_errors(data), key=lambda item: list(item.absolute_path))
-        except (
-            Exception
-        ):  # a validator bug on odd input must not become a 500; the models still check
-            logger.warning("contract validation failed to run", exc_info=True)
-            return
-        if errors:
-            raise RequestValidationError(
-                [
-                    {
-                        "type": "contract",
-                        "loc": ("body", *error.absolute_path),
-                        "msg": error.message[:300],
-                    }
-                    for error in errors[:10]
-                ]
-            )
+        _check_against_contract(validator, data, "body")
 
     return check_body
+
+
+def read_form_text(text: str, wire_type: str) -> Any:
+    """A form value as the JSON value it spells: numbers in JSON syntax, `true`/`false`; else the text.
+
+    Text that spells no value of its type stays text, so the schema's `type` refuses it.
+    """
+    if wire_type in ("integer", "number"):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else text
+    if wire_type == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    return text
+
+
+def read_form(
+    items: Sequence[tuple[str, str]], types: Mapping[str, str], arrays: Sequence[str]
+) -> dict[str, Any]:
+    """A urlencoded form as the object its contract schema describes.
+
+    `types` gives the JSON type a field's text stands for (`integer`, `number`, `boolean`; text
+    otherwise). An array field (`arrays`) is every occurrence of its name (style form, explode:
+    OpenAPI 3.1 §4.8.15), one item each, so an empty array is no occurrence at all; any other field
+    is its last occurrence, as FastAPI reads it.
+    """
+    occurrences: dict[str, list[str]] = {name: [] for name in arrays}
+    for name, text in items:
+        occurrences.setdefault(name, []).append(text)
+    read: dict[str, Any] = {}
+    for name, texts in occurrences.items():
+        values = [read_form_text(text, types.get(name, "string")) for text in texts]
+        read[name] = values if name in arrays else values[-1]
+    return read
+
+
+def contract_form_body(
+    schema_pointer: str, types: Mapping[str, str], arrays: Sequence[str], *, required: bool
+) -> Callable[[Request], Awaitable[None]]:
+    """A dependency validating an `application/x-www-form-urlencoded` body against the contract's schema.
+
+    The form's fields are typed by the route only as far as pydantic's lax mode goes (`1` passes
+    for `true`), and the schema's constraints (lengths, patterns, bounds, item counts, required
+    names) would not be checked at all; the contract's JSON Schema, applied to the form read as
+    `read_form` reads it, has the last word. Violations are reported as 422. An empty form is no
+    body at all, which an optional body may be.
+    """
+    validator = _contract_validator(schema_pointer)
+
+    async def check_form(request: Request) -> None:
+        form = await request.form()
+        items = [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+        if not items and not required:
+            return
+        _check_against_contract(validator, read_form(items, types, arrays), "body")
+
+    return check_form
 
 
 def install_error_handlers(app: FastAPI, operations: Mapping[str, OperationResponses]) -> None:

@@ -10,7 +10,13 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter
 
 from .. import models
-from ..runtime import EXAMPLES, DeclaredResponse, OperationResponses, get_service
+from ..runtime import (
+    EXAMPLES,
+    DeclaredResponse,
+    OperationResponses,
+    contract_form_body,
+    get_service,
+)
 from ..service import AbstractService
 
 __all__ = ["OPERATIONS", "router"]
@@ -43,6 +49,21 @@ ISSUE_TOKEN = OperationResponses(
         "4XX": {"description": "Any client error (4XX range).", "model": models.Error},
         "default": {"description": "Unexpected error.", "model": models.Error},
     },
+    dependencies=[
+        Depends(
+            contract_form_body(
+                "/paths/~1auth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema",
+                {
+                    "grant_type": "string",
+                    "client_id": "string",
+                    "client_secret": "string",
+                    "scope": "string",
+                },
+                [],
+                required=True,
+            )
+        )
+    ],
 )
 async def issue_token(
     service: Annotated[AbstractService, Depends(get_service)],
