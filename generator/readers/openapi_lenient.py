@@ -184,8 +184,15 @@ class RepairFinder:
         )
 
     def repairs(self, error: Any, pointer: str) -> list[Repair]:
-        """The repairs for `error` (raw, from the spec validator) found at `pointer`; [] if none is known."""
-        return list(self._repairs(error, pointer))
+        """The repairs for `error` (raw, from the spec validator) found at `pointer`; [] if none is known.
+
+        Finding a repair is best effort and must never change what validation reports: a re-check that
+        cannot run (3.1's meta-schemas refer to remote dialect documents we never fetch) finds none.
+        """
+        try:
+            return list(self._repairs(error, pointer))
+        except Exception:  # a failed search for a repair is no finding about the contract
+            return []
 
     def _repairs(self, error: Any, pointer: str) -> Iterator[Repair]:
         if isinstance(error, InvalidDefaultError):
