@@ -41,6 +41,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from generator.readers.openapi_validators import InvalidDefaultError
+from generator.readers.pattern_syntax import pattern_tokens
 from generator.readers.yaml_positions import (
     ancestor_pointers,
     join_pointer,
@@ -413,27 +414,16 @@ class RepairFinder:
 
 def _escape_class_escape_ranges(pattern: str) -> str:
     """`[a-z\\d-_]` → `[a-z\\d\\-_]`: a `-` beside a class escape inside `[...]` made literal."""
+    tokens = list(pattern_tokens(pattern))
     out: list[str] = []
-    index, in_class = 0, False
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class and char == "-":
+    for position, (token, in_class) in enumerate(tokens):
+        if in_class and token == "-":
             before = "".join(out[-1:])
-            after = pattern[index + 1 : index + 3]
+            after = "".join(following for following, _ in tokens[position + 1 : position + 3])[:2]
             if _CLASS_ESCAPE_RANGE.fullmatch(before + "-") or _CLASS_ESCAPE_RANGE.fullmatch("-" + after):
                 out.append("\\-")
-                index += 1
                 continue
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        out.append(char)
-        index += 1
+        out.append(token)
     return "".join(out)
 
 

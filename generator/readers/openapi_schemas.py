@@ -18,6 +18,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
 from generator.readers.openapi_document import schema_objects
+from generator.readers.pattern_syntax import pattern_tokens
 
 SCHEMAS_PREFIX = "#/components/schemas/"
 
@@ -327,28 +328,16 @@ def ascii_word_classes(document: dict[str, Any]) -> None:
 
 def _ascii_pattern(pattern: str) -> str:
     written: list[str] = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            if escaped.lower() in _ASCII_CLASSES and not (in_class and escaped.isupper()):
-                ascii_class = _ASCII_CLASSES[escaped.lower()]
-                if in_class:
-                    written.append(ascii_class)
-                else:
-                    written.append(f"[^{ascii_class}]" if escaped.isupper() else f"[{ascii_class}]")
+    for token, in_class in pattern_tokens(pattern):
+        escaped = token[1:] if len(token) == 2 else ""
+        if escaped.lower() in _ASCII_CLASSES and not (in_class and escaped.isupper()):
+            ascii_class = _ASCII_CLASSES[escaped.lower()]
+            if in_class:
+                written.append(ascii_class)
             else:
-                written.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        written.append(char)
-        index += 1
+                written.append(f"[^{ascii_class}]" if escaped.isupper() else f"[{ascii_class}]")
+        else:
+            written.append(token)
     return "".join(written)
 
 
