@@ -28,6 +28,7 @@ invalid data; every other negative form must still be refused.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -214,18 +215,21 @@ def sends_a_valid_form(case: schemathesis.Case[Any], response: schemathesis.Resp
     pointer, types, arrays, required = form
     if not body and not required:
         return True
+    try:
+        return bool(form_validator(pointer).is_valid(read_form(body, types, arrays)))
+    except re.error:  # a pattern Python's re cannot compile: no verdict, the check stands
+        return False
+
+
+@functools.cache
+def form_validator(pointer: str) -> Any:
+    """The contract's schema at `pointer` as a validator, built once per body: the contract is read
+    once, not for every negative case."""
     document = json.loads(CONTRACT.read_text(encoding="utf-8"))
     is_31 = str(document.get("openapi", "")).startswith("3.1")
     validator_class = OAS31Validator if is_31 else OAS30Validator
     checker = oas31_format_checker if is_31 else oas30_format_checker
-    try:
-        return bool(
-            validator_class({**document, "$ref": "#" + pointer}, format_checker=checker).is_valid(
-                read_form(body, types, arrays)
-            )
-        )
-    except re.error:  # a pattern Python's re cannot compile: no verdict, the check stands
-        return False
+    return validator_class({**document, "$ref": "#" + pointer}, format_checker=checker)
 
 
 def component_modes(case: schemathesis.Case[Any]) -> list[tuple[str, Any]]:
