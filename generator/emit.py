@@ -26,6 +26,12 @@ MANIFEST_NAME = ".contractgen.json"
 GENERATOR_NAME = "contractgen"
 
 _TEMP_SUFFIX = ".contractgen-tmp"
+_WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"}
+)
+"""Names Windows maps to devices whatever the extension (`con.py` is the console): a generated
+project must check out and import on every OS."""
 
 
 class UnsafePathError(ValueError):
@@ -204,6 +210,10 @@ def _path_parts(path: str) -> tuple[str, ...]:
             raise UnsafePathError(f"{path!r}: has an empty part")
         if part in (".", ".."):
             raise UnsafePathError(f"{path!r}: has a {part!r} part")
+        if part.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICE_NAMES:
+            raise UnsafePathError(f"{path!r}: {part!r} is a device name on Windows")
+        if part.endswith((".", " ")):
+            raise UnsafePathError(f"{path!r}: {part!r} ends in a dot or space, which Windows drops")
     return parts
 
 
@@ -223,6 +233,7 @@ def _resolve_inside(out_dir: Path, path: str) -> Path:
 def _validate_plan(files: Sequence[FileSpec], out_dir: Path) -> dict[str, _Target]:
     """Check every path and encode every file before anything touches the disk."""
     parts_by_path: dict[str, tuple[str, ...]] = {}
+    by_folded_path: dict[str, str] = {}
     for spec in files:
         parts = _path_parts(spec.path)
         if spec.path == MANIFEST_NAME:
@@ -230,6 +241,13 @@ def _validate_plan(files: Sequence[FileSpec], out_dir: Path) -> dict[str, _Targe
         if spec.path in parts_by_path:
             raise ValueError(f"{spec.path!r}: planned more than once")
         parts_by_path[spec.path] = parts
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            known = by_folded_path.setdefault(prefix.casefold(), prefix)
+            if known != prefix:
+                raise UnsafePathError(
+                    f"{spec.path!r}: {prefix!r} and {known!r} are one path on case-insensitive file systems"
+                )
     for path, parts in parts_by_path.items():
         for depth in range(1, len(parts)):
             prefix = "/".join(parts[:depth])

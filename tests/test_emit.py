@@ -224,7 +224,10 @@ def test_obsolete_file_can_become_a_directory(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "bad_path",
-    ["../x", "/abs", "a/../../x", "a\\b", "", "a//b", "a/", "./a", "a/./b", "a\0b", "C:x", MANIFEST_NAME],
+    [
+        *("../x", "/abs", "a/../../x", "a\\b", "", "a//b", "a/", "./a", "a/./b", "a\0b", "C:x", MANIFEST_NAME),
+        *("con.py", "pkg/NUL", "Aux.tar.gz", "lpt9/x.py", "com\u00b9.py", "a/b.", "a/b "),
+    ],
 )
 def test_path_escaping_out_dir_is_rejected(tmp_path: Path, bad_path: str) -> None:
     out = tmp_path / "out"
@@ -233,6 +236,23 @@ def test_path_escaping_out_dir_is_rejected(tmp_path: Path, bad_path: str) -> Non
     assert not out.exists()
     with pytest.raises(UnsafePathError):
         check([FileSpec(bad_path, "bad\n")], out)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("a/Models.py", "a/models.py"), ("API/x.py", "api/y.py"), ("pkg/x.py", "PKG")]
+)
+def test_paths_that_collide_on_case_insensitive_file_systems_are_rejected(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(UnsafePathError, match="case-insensitive"):
+        emit([FileSpec(first, "one\n"), FileSpec(second, "two\n")], out)
+    assert not out.exists()
+
+
+def test_device_like_names_that_are_not_devices_are_allowed(tmp_path: Path) -> None:
+    emit([FileSpec("console.py", "ok\n"), FileSpec("con_/nul_.py", "ok\n"), FileSpec("com10.py", "ok\n")], tmp_path)
+    assert (tmp_path / "con_/nul_.py").read_text("utf-8") == "ok\n"
 
 
 @pytest.mark.parametrize("link_path", ["link/x.py", "x.py"])

@@ -624,8 +624,10 @@ def test_every_generated_path_stays_inside_the_output_dir(hostile_project: Path)
     assert set(manifest["files"]) == on_disk
     for listed in manifest["files"]:
         assert (hostile_project / listed).resolve().is_relative_to(root), listed
-    for module in (hostile_project / "src" / "hostile" / "_generated" / "routes").iterdir():
+    routes = hostile_project / "src" / "hostile" / "_generated" / "routes"
+    for module in routes.iterdir():
         assert re.fullmatch(r"[a-z_][a-z0-9_]*\.py", module.name), module.name
+    assert (routes / "con_.py").is_file(), "the tag `con` names a Windows device; its module is renamed"
 
 
 def test_every_generated_python_file_parses_compiles_and_holds_no_payload(
@@ -779,7 +781,7 @@ def test_hostile_contract_is_refused(name: str, tmp_path: Path, monkeypatch: pyt
     assert not list(tmp_path.glob("PWNED*"))
 
 
-@pytest.mark.parametrize("package", ["../evil", "/tmp/evil", "a/b", "con.py", "x\ny", ""])
+@pytest.mark.parametrize("package", ["../evil", "/tmp/evil", "a/b", "con.py", "x\ny", "", "con", "lpt1"])
 def test_package_names_that_are_not_identifiers_are_refused(package: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = generate(FIXTURES / "no-security.yaml", out, "--package", package)

@@ -121,9 +121,24 @@ class NameScope:
         return name in self._taken
 
 
+_WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)})
+
+
+def file_stem(raw: str) -> PythonIdentifier:
+    """A module or package name that is also a portable file name: `con` → `con_`.
+
+    Windows maps `con`, `nul`, `com1`... to devices whatever the extension, so a module named
+    after a contract's tag `con` could not be checked out there; emit refuses such paths outright.
+    """
+    name = snake_case(raw)
+    if name.lower() not in _WINDOWS_DEVICE_NAMES:
+        return name
+    return str.__new__(PythonIdentifier, f"{name}_")  # the constructor would strip the "_" again
+
+
 def package_name(raw: str) -> PythonIdentifier:
     """An importable package name (`Pet Store API` → `pet_store_api`)."""
-    return snake_case(raw)
+    return file_stem(raw)
 
 
 def distribution_name(raw: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from generator.escaping import python_literal
 from generator.ir.model import BodyKind, Operation, Param, ParamLocation, RequestBody, Response, RouteCondition
-from generator.ir.names import PythonIdentifier, constant_case, snake_case
+from generator.ir.names import PythonIdentifier, constant_case, file_stem
 from generator.ir.types import ListOf, Nullable, Primitive, PrimitiveKind, TypeRef
 from generator.targets.fastapi.security_views import SecurityDependencyView
 from generator.targets.python_signatures import Argument, default_expression, param_type, unwrap
@@ -338,4 +338,4 @@ def _responses_doc(responses: tuple[Response, ...]) -> str:
 
 
 def router_module_name(tag: str) -> PythonIdentifier:
-    return snake_case(tag)
+    return file_stem(tag)
