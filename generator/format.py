@@ -90,6 +90,22 @@ def format_python(files: list[FileSpec]) -> list[FileSpec]:
     return formatted
 
 
+def check_python_parses(files: list[FileSpec]) -> None:
+    """Every Python file about to be written compiled once, formatted by us or not (protoc's).
+
+    black's parser accepts some code the compiler refuses (`return` outside a function, a late
+    `from __future__` import, a repeated argument); whatever a template or a contract string did,
+    nothing that fails to compile reaches the disk. `compile` costs no more than `ast.parse`.
+    """
+    for spec in files:
+        if spec.path.endswith((".py", ".pyi")):
+            try:
+                compile(spec.content, spec.path, "exec", dont_inherit=True)
+            except SyntaxError as error:
+                location = f"{spec.path}:{error.lineno}"
+                raise FormattingError(f"{location}: generated code does not parse: {error.msg}") from None
+
+
 def _format_cached(pieces: list[str]) -> list[str | black.parsing.InvalidInput]:
     """Cached pieces from the cache, the others through black (and into the cache)."""
     with FormatCache(cache_directory()) as cache:

@@ -183,7 +183,7 @@ def _no_stage(stage: str) -> None:
 def plan_job(
     job: Job, sink: DiagnosticSink, on_stage: StageListener = _no_stage
 ) -> tuple[Contract, list[FileSpec], TargetOptions]:
-    from generator.format import FormattingError, format_python
+    from generator.format import FormattingError, check_python_parses, format_python
     from generator.render import template_overrides
     from generator.targets import project
     from generator.targets.options import TargetOptions
@@ -208,7 +208,9 @@ def plan_job(
         files.extend(project.plan(contract, options, dependencies, test_dependencies))
     on_stage("format")
     try:
-        return contract, format_python(files), options
+        formatted = format_python(files)
+        check_python_parses(formatted)
+        return contract, formatted, options
     except FormattingError as error:
         if not job.templates:
             raise

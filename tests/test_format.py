@@ -5,7 +5,7 @@ from __future__ import annotations
 import black
 import pytest
 
-from generator.format import FormattingError, format_python, split_top_level
+from generator.format import FormattingError, check_python_parses, format_python, split_top_level
 from generator.plan import FileSpec
 
 MODE = black.Mode(line_length=100, target_versions={black.mode.TargetVersion.PY310})
@@ -65,3 +65,21 @@ def test_files_marked_unformatted_are_left_as_written() -> None:
     (kept,) = format_python([FileSpec("pkg/_generated/proto/pet_pb2.py", marked, formatted=False)])
     assert kept.content == marked
     assert black.format_str(marked, mode=black.Mode(line_length=100)) == marked
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f():\n    pass\n\n\nreturn 1\n",  # black formats it; the compiler refuses it
+        "x = 1\nfrom __future__ import annotations\n",
+        "def f(a, a):\n    pass\n",
+        "x = (\n",
+    ],
+)
+def test_code_the_compiler_refuses_is_never_written(source: str) -> None:
+    with pytest.raises(FormattingError, match=r"^pkg/bad\.py:\d+: generated code does not parse"):
+        check_python_parses([FileSpec("pkg/ok.py", "x = 1\n"), FileSpec("pkg/bad.py", source, formatted=False)])
+
+
+def test_compiling_code_and_other_files_pass_the_parse_check() -> None:
+    check_python_parses([FileSpec("a.py", "x = 1\n"), FileSpec("a.pyi", "x: int\n"), FileSpec("a.json", "{")])
