@@ -36,10 +36,13 @@ from graphql.language import (
 
 from generator.diagnostics import DiagnosticSink, Location
 from generator.protocols import GRAPHQL_SUFFIXES
+from generator.readers.limits import size_refusal
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_TOKENS = 5_000_000
-"""graphql-core's parser limit: a file with more tokens is refused instead of parsed forever."""
+MAX_TOKENS = 500_000
+"""graphql-core's parser limit: a file with more tokens is refused instead of parsed forever.
+
+Eight times GitHub's public schema (61k tokens: descriptions are one token each); graphql-core
+keeps every token while parsing (~400 bytes each), so this also bounds memory to ~250 MB."""
 
 
 @dataclass
@@ -120,10 +123,11 @@ def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool
     """Parse every file; a syntax error is reported with its file, line and column."""
     loaded = GraphQLDocuments()
     for path in expand_paths(paths):
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            sink.error("graphql.too-large", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB", Location(str(path)))
+        refusal = size_refusal(path)
+        if refusal is not None:
+            sink.error("graphql.too-large", refusal, Location(str(path)))
             continue
+        raw = path.read_bytes()
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -23,7 +23,7 @@ it was written at, so every later diagnostic can point into the user's own files
 
 Diagnostic codes: `openapi.unreadable`, `openapi.not-a-mapping`, `openapi.swagger2-upgrade` (a warning),
 `openapi.missing-version`, `openapi.unsupported-version`, `openapi.unresolved-ref`,
-`openapi.remote-ref`, `openapi.absolute-ref`, `openapi.ref-cycle`, `openapi.too-deep`,
+`openapi.remote-ref`, `openapi.absolute-ref`, `openapi.ref-cycle`, `openapi.too-deep`, `openapi.too-large`,
 `openapi.invalid` (errors), `openapi.validation-incomplete` (a warning), plus the `yaml.*` and
 `json.*` codes of `yaml_positions`.
 """
@@ -47,6 +47,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
 )
 
 from generator.diagnostics import DiagnosticSink, Location, Severity
+from generator.readers.limits import size_refusal
 from generator.readers.openapi_lenient import Repair, RepairFinder, apply_repairs, distinct_repairs
 from generator.readers.openapi_validators import FastOpenAPIV30SpecValidator, FastOpenAPIV31SpecValidator
 from generator.readers.swagger2 import is_swagger2, upgrade_swagger2
@@ -207,6 +208,10 @@ def _read_text(path: Path) -> str:
 
 
 def _read_root(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False) -> _Source | None:
+    refusal = size_refusal(path)
+    if refusal is not None:
+        sink.error("openapi.too-large", refusal, Location(str(path)))
+        return None
     try:
         text = _read_text(path)
     except FileNotFoundError:
@@ -736,8 +741,11 @@ class _Bundler:
             return cached
         display = Path(os.path.normpath(source.display.parent / path_text))
         result: _Source | str
+        refusal = size_refusal(path)
         if not path.is_file():
             result = f"file {display} not found"
+        elif refusal is not None:
+            result = f"cannot read {display}: {refusal}"
         else:
             try:
                 text = _read_text(path)
@@ -810,6 +818,7 @@ def _ref_sites(node: Any, kind: str, pointer: str) -> Iterator[tuple[str, Any]]:
 
 def _check_local_refs(loaded: OpenAPIDocument, already_reported: set[str], sink: DiagnosticSink) -> None:
     """Every local ref must point at something: the validator would crash, not report it."""
+    ref_targets: dict[str, str] = {}
     for pointer, raw in _ref_sites(loaded.document, "document", ""):
         if pointer in already_reported or not isinstance(raw, str) or not raw.startswith("#"):
             continue
@@ -819,8 +828,46 @@ def _check_local_refs(loaded: OpenAPIDocument, already_reported: set[str], sink:
         elif not resolve_pointer(loaded.document, fragment)[0]:
             reason = f"{fragment!r} does not exist in the document"
         else:
+            ref_targets[pointer.removesuffix("/$ref")] = fragment
             continue
         sink.error("openapi.unresolved-ref", f"cannot resolve $ref {raw!r}: {reason}", loaded.locate(pointer))
+    for pointer in _ref_only_cycles(ref_targets):
+        chain = " -> ".join(_ref_chain(ref_targets, pointer))
+        sink.error(
+            "openapi.ref-cycle",
+            f"$ref leads back to itself without any schema in between ({chain}); nothing can satisfy it",
+            loaded.locate(join_pointer(pointer, "$ref")),
+        )
+
+
+def _ref_only_cycles(ref_targets: dict[str, str]) -> list[str]:
+    """One pointer per cycle of objects that are each a `$ref` to the next (`A: $ref B`, `B: $ref A`).
+
+    A schema that refers to itself through a property is a recursive type and fine; one that only
+    says "I am the other one" in a loop names no type at all (JSON Schema calls it an infinite loop).
+    """
+    state: dict[str, int] = {}  # 1: on the current chain, 2: finished
+    cycles: list[str] = []
+    for start in sorted(ref_targets):
+        chain: list[str] = []
+        node: str | None = start
+        while node is not None and node in ref_targets and node not in state:
+            state[node] = 1
+            chain.append(node)
+            node = ref_targets[node]
+        if node is not None and state.get(node) == 1:
+            cycles.append(min(chain[chain.index(node) :]))
+        for visited in chain:
+            state[visited] = 2
+    return cycles
+
+
+def _ref_chain(ref_targets: dict[str, str], start: str) -> list[str]:
+    chain, node = [start], ref_targets[start]
+    while node != start:
+        chain.append(node)
+        node = ref_targets[node]
+    return [*chain, start]
 
 
 # --- validation -------------------------------------------------------------------------------

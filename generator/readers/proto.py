@@ -31,6 +31,7 @@ from generator.ir.proto import (
 )
 from generator.protoc import ProtocFailed, descriptor_set
 from generator.protocols import PROTO_SUFFIX
+from generator.readers.limits import size_refusal
 
 _RUNTIME_PACKAGE_PREFIX = "google/protobuf/"
 """Files the protobuf runtime ships compiled (well-known types): imported, never generated."""
@@ -54,7 +55,7 @@ def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequenc
     try:
         raw = descriptor_set(names, roots)
     except ProtocFailed as failure:
-        for message in failure.messages:
+        for message in dict.fromkeys(failure.messages):  # protoc repeats some errors word for word
             location = (
                 Location(_source_path(message.file, roots), message.line, message.column) if message.file else None
             )
@@ -111,6 +112,10 @@ def protoc_names(paths: Sequence[Path], roots: Sequence[Path], sink: DiagnosticS
         sink.error("proto.no-files", "no .proto files found", Location(str(paths[0])))
     seen: set[str] = set()
     for file in files:
+        refusal = size_refusal(file)
+        if refusal is not None:
+            sink.error("proto.too-large", refusal, Location(str(file)))
+            continue
         resolved = file.resolve()
         root = next((root for root in roots if resolved.is_relative_to(root)), None)
         if root is None:
