@@ -36,6 +36,13 @@ class Location:
         return text
 
 
+def undecodable_location(file: str, raw: bytes, error: UnicodeDecodeError) -> Location:
+    """Line and column (in characters) of the first byte that is not UTF-8, for `not UTF-8` errors."""
+    before = raw[: error.start].decode("utf-8", errors="replace")
+    line_start = before.rfind("\n") + 1
+    return Location(file, before.count("\n") + 1, len(before) - line_start + 1)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: Severity

@@ -50,7 +50,6 @@ _LINE_COLUMN = re.compile(r":\d+:\d+(?: \(|$)")
 UNLOCATED = {
     "openapi/alias-bomb.yaml",  # the expansion is refused as a whole
     "openapi/non-utf8.yaml",
-    "graphql/non-utf8.graphql",
     "graphql/no-query-type.graphql",  # a type that is missing has no line
 }
 

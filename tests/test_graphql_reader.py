@@ -255,7 +255,9 @@ def test_broken_contracts_get_one_located_error(tmp_path: Path, files: dict[str,
 def test_non_utf8_file(tmp_path: Path) -> None:
     path = tmp_path / "a.graphql"
     path.write_bytes(b"type Query { a: Int }\n# \xff\n")
-    assert errors_of(path) == [f"{path}: error[graphql.encoding]: not UTF-8 text (invalid start byte at byte 24)"]
+    assert errors_of(path) == [
+        f"{path}:2:3: error[graphql.encoding]: not UTF-8 text (invalid start byte at byte 24); save the file as UTF-8"
+    ]
 
 
 def test_lenient_keeps_the_first_of_a_duplicated_field(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from graphql.language import (
     InterfaceTypeExtensionNode,
 )
 
-from generator.diagnostics import DiagnosticSink, Location
+from generator.diagnostics import DiagnosticSink, Location, undecodable_location
 from generator.protocols import GRAPHQL_SUFFIXES
 from generator.readers.limits import size_refusal
 
@@ -132,7 +132,9 @@ def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             sink.error(
-                "graphql.encoding", f"not UTF-8 text ({error.reason} at byte {error.start})", Location(str(path))
+                "graphql.encoding",
+                f"not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8",
+                undecodable_location(str(path), raw, error),
             )
             continue
         try:

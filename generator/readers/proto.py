@@ -15,7 +15,7 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-from generator.diagnostics import DiagnosticSink, Location
+from generator.diagnostics import DiagnosticSink, Location, undecodable_location
 from generator.ir.model import Contract, ModelModule, SourceFile
 from generator.ir.names import NameScope
 from generator.ir.proto import (
@@ -116,6 +116,8 @@ def protoc_names(paths: Sequence[Path], roots: Sequence[Path], sink: DiagnosticS
         if refusal is not None:
             sink.error("proto.too-large", refusal, Location(str(file)))
             continue
+        if not _is_utf8(file, sink):
+            continue
         resolved = file.resolve()
         root = next((root for root in roots if resolved.is_relative_to(root)), None)
         if root is None:
@@ -136,6 +138,21 @@ def _source_path(name: str, roots: Sequence[Path]) -> str:
         if (root / name).is_file():
             return str(root / name)
     return name
+
+
+def _is_utf8(file: Path, sink: DiagnosticSink) -> bool:
+    """protoc reads any bytes, but comments that are not UTF-8 cannot become docstrings."""
+    raw = file.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        sink.error(
+            "proto.encoding",
+            f"not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8",
+            undecodable_location(str(file), raw, error),
+        )
+        return False
+    return True
 
 
 def python_module(file_name: str) -> str:
@@ -368,7 +385,9 @@ def _comments(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...],
     """Leading (else trailing) comment of every element, by SourceCodeInfo path."""
     found: dict[tuple[int, ...], str] = {}
     for location in file.source_code_info.location:
-        text = location.leading_comments or location.trailing_comments
+        text: str | bytes = location.leading_comments or location.trailing_comments
+        if isinstance(text, bytes):  # protobuf hands back bytes for a comment that is not UTF-8 (an import's)
+            text = text.decode("utf-8", errors="replace")
         if text.strip():
             found[tuple(location.path)] = "\n".join(line.strip() for line in text.strip().splitlines())
     return found
