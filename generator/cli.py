@@ -87,6 +87,14 @@ LenientOption = Annotated[
         "OpenAPI: a default its schema refuses, a duplicate operationId, ...).",
     ),
 ]
+RemoteRefsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-remote-refs",
+        help="Fetch http(s) $refs of an OpenAPI contract instead of refusing them (off: generation "
+        "stays reproducible offline and a contract cannot make contractgen reach a host).",
+    ),
+]
 ProtoPathOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -178,6 +186,7 @@ class _JobArguments:
     config: Path | None
     job_args: list[str] | None
     strict: bool
+    allow_remote_refs: bool = False
 
     @property
     def contracts(self) -> list[Path]:
@@ -214,6 +223,7 @@ def _resolve_jobs(arguments: _JobArguments, sink: DiagnosticSink) -> list[Config
             arguments.lenient,
             arguments.selection_depth or DEFAULT_SELECTION_DEPTH,
             tuple(arguments.proto_paths),
+            arguments.allow_remote_refs,
         )
         job = Job(
             tuple(arguments.contracts),
@@ -229,6 +239,7 @@ def _resolve_jobs(arguments: _JobArguments, sink: DiagnosticSink) -> list[Config
         "--target": bool(arguments.targets),
         "--package": arguments.package is not None,
         "--lenient": arguments.lenient,
+        "--allow-remote-refs": arguments.allow_remote_refs,
         "--selection-depth": arguments.selection_depth is not None,
         "--proto-path": bool(arguments.proto_paths),
         "--templates": bool(arguments.templates),
@@ -335,6 +346,7 @@ def generate_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite generated files edited by hand.")] = False,
     strict: StrictOption = False,
     lenient: LenientOption = False,
+    allow_remote_refs: RemoteRefsOption = False,
     selection_depth: OptionalDepthOption = None,
     proto_path: ProtoPathOption = None,
     templates: TemplatesOption = None,
@@ -351,7 +363,18 @@ def generate_command(
     no-op decided from content hashes.
     """
     arguments = _JobArguments(
-        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, strict
+        contracts,
+        out,
+        target,
+        package,
+        lenient,
+        selection_depth,
+        proto_path,
+        templates,
+        config,
+        job,
+        strict,
+        allow_remote_refs=allow_remote_refs,
     )
 
     def action(job_to_run: Job, sink: DiagnosticSink, listener: StageListener) -> JobOutcome:
@@ -368,6 +391,7 @@ def check_command(
     target: TargetOption = None,
     package: PackageOption = None,
     lenient: LenientOption = False,
+    allow_remote_refs: RemoteRefsOption = False,
     selection_depth: OptionalDepthOption = None,
     proto_path: ProtoPathOption = None,
     templates: TemplatesOption = None,
@@ -380,7 +404,18 @@ def check_command(
     """Exit 1 if DIR (or any job's) is not what `generate` would write now: stale, missing, extra or
     hand-edited generated files. Answers from hashes alone when the contract is unchanged."""
     arguments = _JobArguments(
-        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, False
+        contracts,
+        out,
+        target,
+        package,
+        lenient,
+        selection_depth,
+        proto_path,
+        templates,
+        config,
+        job,
+        False,
+        allow_remote_refs=allow_remote_refs,
     )
 
     def action(job_to_run: Job, sink: DiagnosticSink, listener: StageListener) -> JobOutcome:
@@ -395,6 +430,7 @@ def validate_command(
     contracts: ContractArg,
     strict: StrictOption = False,
     lenient: LenientOption = False,
+    allow_remote_refs: RemoteRefsOption = False,
     proto_path: ProtoPathOption = None,
     as_json: JsonOption = False,
     debug: DebugOption = False,
@@ -402,8 +438,9 @@ def validate_command(
     """Validate a contract and print its problems with file and location."""
     sink = DiagnosticSink(strict=strict)
     name = str(contracts[0])
+    read = ReadOptions(lenient=lenient, proto_paths=tuple(proto_path or ()), allow_remote_refs=allow_remote_refs)
     try:
-        contract = read_contract(contracts, sink, ReadOptions(lenient=lenient, proto_paths=tuple(proto_path or ())))
+        contract = read_contract(contracts, sink, read)
     except ContractError as error:
         known = set(sink.items)
         sink.items.extend(item for item in error.diagnostics if item not in known)
@@ -492,6 +529,7 @@ def watch_command(
     package: PackageOption = None,
     strict: StrictOption = False,
     lenient: LenientOption = False,
+    allow_remote_refs: RemoteRefsOption = False,
     selection_depth: OptionalDepthOption = None,
     proto_path: ProtoPathOption = None,
     templates: TemplatesOption = None,
@@ -504,7 +542,18 @@ def watch_command(
     Hand-edited generated files are never overwritten here (no --force); each run prints a summary.
     """
     arguments = _JobArguments(
-        contracts, out, target, package, lenient, selection_depth, proto_path, templates, config, job, strict
+        contracts,
+        out,
+        target,
+        package,
+        lenient,
+        selection_depth,
+        proto_path,
+        templates,
+        config,
+        job,
+        strict,
+        allow_remote_refs=allow_remote_refs,
     )
 
     def one_run() -> list[Path]:

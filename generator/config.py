@@ -9,6 +9,7 @@
         package: petstore               # optional; default: from the contract's title
         targets: [fastapi, contract-tests]
         lenient: false                  # optional job options, as on the command line
+        allow_remote_refs: false        # fetch http(s) $refs (OpenAPI) instead of refusing them
         strict: false
         selection_depth: 2
         proto_paths: [protos]
@@ -46,6 +47,7 @@ _JOB_KEYS = (
     "package",
     "targets",
     "lenient",
+    "allow_remote_refs",
     "strict",
     "selection_depth",
     "proto_paths",
@@ -153,6 +155,9 @@ class _Reader:
             lenient=self.boolean(entry.get("lenient", False), join_pointer(pointer, "lenient")),
             selection_depth=depth,
             proto_paths=self.paths(entry.get("proto_paths", []), join_pointer(pointer, "proto_paths")),
+            allow_remote_refs=self.boolean(
+                entry.get("allow_remote_refs", False), join_pointer(pointer, "allow_remote_refs")
+            ),
         )
         templates = shared_templates + self.paths(entry.get("templates", []), join_pointer(pointer, "templates"))
         name = entry.get("name", out_dir.name)
@@ -255,6 +260,8 @@ def write_config(path: Path, configured: ConfiguredJob) -> None:
         entry["targets"] = list(job.targets)
     if job.read.lenient:
         entry["lenient"] = True
+    if job.read.allow_remote_refs:
+        entry["allow_remote_refs"] = True
     if job.read.proto_paths:
         entry["proto_paths"] = [_relative(root, base) for root in job.read.proto_paths]
     header = (

@@ -52,6 +52,9 @@ class ReadOptions:
     """GraphQL: how deep the made-up client operations select when no operation documents are given."""
     proto_paths: tuple[Path, ...] = ()
     """Proto: import roots, like protoc's `-I` (default: each contract file's directory)."""
+    allow_remote_refs: bool = False
+    """OpenAPI: fetch http(s) `$ref`s instead of refusing them (their content is not fingerprinted,
+    so such a job is never skipped as a no-op)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def read_contract(paths: Sequence[Path], sink: DiagnosticSink, options: ReadOpti
         sink.raise_if_errors()
     from generator.readers.openapi import read_openapi
 
-    contract = read_openapi(paths[0], sink, lenient=options.lenient)
+    contract = read_openapi(paths[0], sink, lenient=options.lenient, allow_remote_refs=options.allow_remote_refs)
     sink.raise_if_errors()
     assert contract is not None
     return contract
@@ -230,6 +233,8 @@ def job_settings(job: Job, sink: DiagnosticSink) -> dict[str, object]:
         "proto_files": proto_root_listing(job.contracts, job.read.proto_paths),
         "templates": override_digest(job.templates) if job.templates else "",
         "strict": sink.strict,
+        # Only when set, so turning it on changes the fingerprint and older manifests stay valid.
+        **({"allow_remote_refs": True} if job.read.allow_remote_refs else {}),
     }
 
 
@@ -243,7 +248,7 @@ def _fresh_report(job: Job, sink: DiagnosticSink, on_stage: StageListener) -> tu
     """The manifest and how disk differs from it, when the fingerprint proves the plan unchanged."""
     on_stage("hash")
     manifest = read_manifest(job.out_dir)
-    if manifest is None or not manifest.fingerprint:
+    if manifest is None or not manifest.fingerprint or job.read.allow_remote_refs:
         return None
     inputs = _current_inputs(job, tuple(manifest.inputs))
     if inputs is None or job_fingerprint(inputs, job_settings(job, sink)) != manifest.fingerprint:

@@ -49,6 +49,7 @@ from generator.readers.openapi_schemas import (
     imply_object_types,
     normalize_schemas,
     split_nullable,
+    unicode_property_classes,
     widen_parameter_union,
 )
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
@@ -114,12 +115,14 @@ _CONSTRAINT_KEYWORDS = {
 }
 
 
-def read_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> Contract | None:
+def read_openapi(
+    path: Path, sink: DiagnosticSink, *, lenient: bool = False, allow_remote_refs: bool = False
+) -> Contract | None:
     """Read, validate and lower one OpenAPI contract; `None` (with errors in `sink`) if it is broken.
 
     `lenient`: minor defects the validator refuses are repaired with a warning (`openapi_lenient`).
     """
-    loaded = load_openapi(path, sink, lenient=lenient)
+    loaded = load_openapi(path, sink, lenient=lenient, allow_remote_refs=allow_remote_refs)
     if loaded is None or sink.has_errors:
         return None
     for pointer in _non_finite_numbers(loaded.document):
@@ -128,6 +131,7 @@ def read_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> 
         return None
     _warn_implied_object_types(loaded, imply_object_types(loaded.document), sink)
     ascii_word_classes(loaded.document)
+    unicode_property_classes(loaded.document)
     return _Lowerer(loaded, sink).contract()
 
 

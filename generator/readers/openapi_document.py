@@ -38,7 +38,7 @@ import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, NamedTuple
 
 from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignore]
@@ -50,6 +50,7 @@ from generator.diagnostics import DiagnosticSink, Location, Severity
 from generator.readers.limits import size_refusal
 from generator.readers.openapi_lenient import Repair, RepairFinder, apply_repairs, distinct_repairs
 from generator.readers.openapi_validators import FastOpenAPIV30SpecValidator, FastOpenAPIV31SpecValidator
+from generator.readers.remote_refs import REMOTE_SCHEMES, RemoteRefError, fetch_text
 from generator.readers.swagger2 import is_swagger2, upgrade_swagger2
 from generator.readers.yaml_positions import (
     LoadedDocument,
@@ -88,8 +89,11 @@ class OpenAPIDocument:
     version: OpenAPIVersion
     root_file: Path
     source_files: tuple[Path, ...]
-    origins: Mapping[str, tuple[Path, str]] = field(default_factory=dict, repr=False, compare=False)
-    positions: Mapping[Path, Mapping[str, SourcePosition]] = field(default_factory=dict, repr=False, compare=False)
+    """The local files read (remote documents, fetched only with `allow_remote_refs`, are not here)."""
+    origins: Mapping[str, tuple[Path | str, str]] = field(default_factory=dict, repr=False, compare=False)
+    positions: Mapping[Path | str, Mapping[str, SourcePosition]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def locate(self, pointer: str) -> Location:
         """Where the value at `pointer` (in `document`) was written.
@@ -98,7 +102,8 @@ class OpenAPIDocument:
         the pointer inside that file. A pointer with no recorded position (a missing member, say)
         gets its closest ancestor's line.
         """
-        file, source_pointer = self.root_file, pointer
+        file: Path | str = self.root_file
+        source_pointer = pointer
         for prefix in ancestor_pointers(pointer):
             origin = self.origins.get(prefix)
             if origin is not None:
@@ -113,15 +118,18 @@ class OpenAPIDocument:
         return Location(str(file), pointer=source_pointer)
 
 
-def load_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> OpenAPIDocument | None:
+def load_openapi(
+    path: Path, sink: DiagnosticSink, *, lenient: bool = False, allow_remote_refs: bool = False
+) -> OpenAPIDocument | None:
     """Read the contract rooted at `path`, bundle its files and validate it.
 
     Returns None when anything was wrong; every problem is in `sink` with a location. `lenient`:
     minor defects are repaired with a warning each (`openapi_lenient`), and the document returned
-    is the repaired one, which everything generated from it reads.
+    is the repaired one, which everything generated from it reads. `allow_remote_refs`: http(s)
+    `$ref`s are fetched (`remote_refs`) instead of refused.
     """
     errors_before = _error_count(sink)
-    loaded = read_openapi(path, sink)
+    loaded = read_openapi(path, sink, allow_remote_refs=allow_remote_refs)
     if loaded is not None:
         document = _validate(loaded, sink, lenient=lenient, hints=True)
         if document is not loaded.document:
@@ -129,7 +137,9 @@ def load_openapi(path: Path, sink: DiagnosticSink, *, lenient: bool = False) -> 
     return loaded if _error_count(sink) == errors_before else None
 
 
-def read_openapi(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False) -> OpenAPIDocument | None:
+def read_openapi(
+    path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False, allow_remote_refs: bool = False
+) -> OpenAPIDocument | None:
     """`load_openapi` up to validation: read, bundle, check local refs. The caller validates
     (`validation_findings`, `report_validation_findings`), as `contractgen diff` does for both
     sides at once. `lazy_positions`: a JSON root file's positions are found when asked for
@@ -146,7 +156,7 @@ def read_openapi(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = Fal
     version = _check_header(root, sink)
     if version is None:
         return None
-    bundler = _Bundler(root, sink)
+    bundler = _Bundler(root, sink, allow_remote_refs=allow_remote_refs)
     try:
         document = bundler.bundle()
     except RecursionError:
@@ -160,7 +170,7 @@ def read_openapi(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = Fal
         document=document,
         version=version,
         root_file=path,
-        source_files=tuple(source.display for source in bundler.read_sources()),
+        source_files=tuple(Path(source.display) for source in bundler.read_sources() if not source.url),
         origins=dict(bundler.origins),
         positions={source.display: source.loaded.positions for source in bundler.read_sources()},
     )
@@ -198,8 +208,10 @@ class _Source:
     the user would name it (root path as given, joined with the relative refs that led here)."""
 
     path: Path
-    display: Path
+    display: Path | str
     loaded: LoadedDocument
+    url: str = ""
+    """Where a fetched document came from (its `path` is then only an identity); "" for files."""
 
 
 def _read_text(path: Path) -> str:
@@ -390,7 +402,8 @@ def _component_name(target: _Target) -> str:
         if base.isdigit() and len(tokens) > 1:
             base = f"{tokens[-2]}_{base}"
     else:
-        base = target.source.display.stem
+        base = PurePosixPath(urllib.parse.urlsplit(target.source.url).path).stem if target.source.url else ""
+        base = base or Path(target.source.display).stem
     return re.sub(r"[^A-Za-z0-9._-]", "_", base) or "Component"
 
 
@@ -413,9 +426,10 @@ class _Bundler:
     copied once and cycles end at an already-assigned name), and `origins` for `locate`.
     """
 
-    def __init__(self, root: _Source, sink: DiagnosticSink) -> None:
+    def __init__(self, root: _Source, sink: DiagnosticSink, *, allow_remote_refs: bool = False) -> None:
         self.root = root
         self.sink = sink
+        self.allow_remote_refs = allow_remote_refs
         self.sources: dict[Path, _Source | str] = {root.path: root}
         self.assigned: dict[tuple[Path, str, str], tuple[str, str]] = {}
         """(file, pointer, components section) of a bundled target → (section, name)."""
@@ -424,7 +438,7 @@ class _Bundler:
         self.pending: deque[tuple[_Target, str, str, str]] = deque()
         """Targets given a component name whose content is still to be copied."""
         self.inlining: set[tuple[Path, str]] = set()
-        self.origins: dict[str, tuple[Path, str]] = {"": (root.display, "")}
+        self.origins: dict[str, tuple[Path | str, str]] = {"": (root.display, "")}
         self.failed_refs: set[str] = set()
         """Bundled pointers of `$ref` values already reported as unresolvable."""
         components = root.loaded.data.get("components")
@@ -699,32 +713,47 @@ class _Bundler:
             scheme = urllib.parse.urlsplit(file_part).scheme
         except ValueError:
             return fail("openapi.unresolved-ref", "not a valid URI reference")
-        if scheme in ("http", "https") or file_part.startswith("//"):
+        remote = scheme in REMOTE_SCHEMES or file_part.startswith("//") or (bool(source.url) and not scheme)
+        if remote and not self.allow_remote_refs:
             return fail(
                 "openapi.remote-ref",
-                "remote references are never fetched; save the file next to the contract and "
-                "refer to it by a relative path",
+                "remote references are not fetched unless --allow-remote-refs is given; save the file "
+                "next to the contract and refer to it by a relative path",
             )
         path_text = urllib.parse.unquote(file_part)
-        if scheme == "file" or len(scheme) == 1 or path_text.startswith(("/", "\\")):
+        if remote and file_part:
+            fetched = self.load_remote(urllib.parse.urljoin(source.url, file_part))
+            if isinstance(fetched, str):
+                return fail("openapi.unresolved-ref", fetched)
+            return self.target_in(fetched, raw, fragment, fail)
+        if remote:
+            path_text = ""  # a fragment-only ref inside a fetched document points into it
+        elif scheme == "file" or len(scheme) == 1 or path_text.startswith(("/", "\\")):
             return fail(
                 "openapi.absolute-ref",
                 "absolute paths tie the contract to one machine; use a path relative to this file",
             )
-        if scheme:
+        if scheme and not remote:
             return fail("openapi.unresolved-ref", f"unsupported URI scheme {scheme!r}")
-        pointer = urllib.parse.unquote(fragment)
-        if pointer and not pointer.startswith("/"):
-            return fail(
-                "openapi.unresolved-ref",
-                "only JSON-pointer fragments ('#/...') are supported, not anchors",
-            )
         target_source = source
         if path_text:
             loaded = self.load_relative(source, path_text)
             if isinstance(loaded, str):
                 return fail("openapi.unresolved-ref", loaded)
             target_source = loaded
+        return self.target_in(target_source, raw, fragment, fail)
+
+    @staticmethod
+    def target_in(
+        target_source: _Source, raw: str, fragment: str, fail: Callable[[str, str], _Target | None]
+    ) -> _Target | None:
+        """The value `fragment` points at in `target_source` (already read), or the failure."""
+        pointer = urllib.parse.unquote(fragment)
+        if pointer and not pointer.startswith("/"):
+            return fail(
+                "openapi.unresolved-ref",
+                "only JSON-pointer fragments ('#/...') are supported, not anchors",
+            )
         found, value = resolve_pointer(target_source.loaded.data, pointer)
         if not found:
             return fail(
@@ -733,13 +762,36 @@ class _Bundler:
             )
         return _Target(target_source, pointer, value)
 
+    def load_remote(self, url: str) -> _Source | str:
+        """The document at `url`, fetched once per run; or why it can't be had."""
+        url = urllib.parse.urldefrag(url).url
+        identity = Path("/", "\0remote", url)  # never opened: only a key no file path can equal
+        cached = self.sources.get(identity)
+        if cached is not None:
+            return cached
+        result: _Source | str
+        try:
+            text = fetch_text(url)
+        except RemoteRefError as error:
+            result = f"cannot fetch {url}: {error}"
+        else:
+            syntax = syntax_for(Path(urllib.parse.urlsplit(url).path))
+            loaded = load_document(text, url, self.sink, syntax=syntax)
+            result = (
+                f"{url} could not be read (see the errors reported for it)"
+                if loaded is None
+                else (_Source(identity, url, loaded, url))
+            )
+        self.sources[identity] = result
+        return result
+
     def load_relative(self, source: _Source, path_text: str) -> _Source | str:
         """The file `path_text` names relative to `source`, read once; or why it can't be read."""
         path = (source.path.parent / path_text).resolve()
         cached = self.sources.get(path)
         if cached is not None:
             return cached
-        display = Path(os.path.normpath(source.display.parent / path_text))
+        display = Path(os.path.normpath(Path(source.display).parent / path_text))
         result: _Source | str
         refusal = size_refusal(path)
         if not path.is_file():
