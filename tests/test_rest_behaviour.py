@@ -134,6 +134,27 @@ def test_docs_can_be_switched_off(service: RecordingService) -> None:
         assert test_client.get("/openapi.json").status_code == 404
 
 
+def test_request_bodies_over_the_limit_are_refused_before_the_service_runs(service: RecordingService) -> None:
+    settings = Settings(log_level="WARNING", json_logs=True, expose_docs=True, max_body_bytes=64)
+    small, large = {"name": "Bo"}, {"name": "B" * 100}
+    with TestClient(create_app(service, settings=settings)) as test_client:
+        assert test_client.post("/pets", json=small, headers=API_KEY).status_code == 201
+        declared = test_client.post("/pets", json=large, headers=API_KEY)
+        assert declared.status_code == 413
+        assert declared.json() == {"detail": "Request body too large"}
+        assert declared.headers["x-request-id"], "the refusal is logged and answered like any request"
+
+        def chunks(body: bytes) -> Iterator[bytes]:
+            yield from (body[index : index + 16] for index in range(0, len(body), 16))
+
+        chunked = {**API_KEY, "Content-Type": "application/json"}
+        large_chunked = test_client.post("/pets", content=chunks(json.dumps(large).encode()), headers=chunked)
+        assert large_chunked.status_code == 413
+        small_chunked = test_client.post("/pets", content=chunks(json.dumps(small).encode()), headers=chunked)
+        assert small_chunked.status_code == 201
+    assert [name for name, _ in service.calls] == ["create_pet", "create_pet"]
+
+
 def test_mock_answers_with_the_contracts_example(client: TestClient) -> None:
     response = client.get("/pets")
     assert response.status_code == 200
