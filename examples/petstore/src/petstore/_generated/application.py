@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from .routes import pets as _routes_pets
 from .routes import store as _routes_store
 from .runtime import (
+    BodySizeLimitMiddleware,
     JsonMediaTypeMiddleware,
     OperationResponses,
     PathDiscriminator,
@@ -54,6 +55,7 @@ def create_app(
         openapi_url="/openapi.json" if settings.expose_docs else None,
     )
     app.state.service = service
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
     app.add_middleware(JsonMediaTypeMiddleware)
     app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)

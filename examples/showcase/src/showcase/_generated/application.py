@@ -14,6 +14,7 @@ from .routes import files as _routes_files
 from .routes import items as _routes_items
 from .routes import system as _routes_system
 from .runtime import (
+    BodySizeLimitMiddleware,
     JsonMediaTypeMiddleware,
     OperationResponses,
     PathDiscriminator,
@@ -60,6 +61,7 @@ def create_app(
         openapi_url="/openapi.json" if settings.expose_docs else None,
     )
     app.state.service = service
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
     app.add_middleware(JsonMediaTypeMiddleware)
     app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)

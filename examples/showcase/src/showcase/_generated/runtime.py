@@ -37,7 +37,7 @@ from openapi_schema_validator import (
 from pydantic import TypeAdapter, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BodyT = TypeVar("BodyT")
 
@@ -247,6 +247,8 @@ class Settings:
     log_level: str = "INFO"
     json_logs: bool = True
     expose_docs: bool = True
+    max_body_bytes: int = 1024 * 1024
+    """Larger request bodies are refused with 413 before the service sees them (MAX_BODY_BYTES)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -255,6 +257,7 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             json_logs=env.get("LOG_FORMAT", "json").lower() == "json",
             expose_docs=env.get("EXPOSE_DOCS", "true").lower() in ("1", "true", "yes"),
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(cls.max_body_bytes))),
         )
 
 
@@ -312,6 +315,58 @@ class JsonMediaTypeMiddleware:
             ]
             scope = {**scope, "headers": headers}
         await self.app(scope, receive, send)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies over `max_body_bytes` with 413, so no client can make the service
+    buffer or parse an unbounded body.
+
+    A declared `Content-Length` over the limit is refused before reading; a body without one
+    (chunked) is read up to the limit here and replayed. Checking inside `receive` would not do:
+    FastAPI turns any error while reading a body into a 400.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lengths = [value for name, value in scope["headers"] if name == b"content-length"]
+        if lengths:
+            if (
+                len(lengths) == 1
+                and lengths[0].isdigit()
+                and int(lengths[0]) <= self.max_body_bytes
+            ):
+                await self.app(scope, receive, send)
+            else:
+                await _too_large(scope, receive, send)
+            return
+        messages: list[Message] = []
+        received = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                await _too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    await JSONResponse({"detail": "Request body too large"}, status_code=413)(scope, receive, send)
 
 
 def _json_media_type(value: bytes) -> bytes:
