@@ -17,6 +17,16 @@ from functools import lru_cache
 from pathlib import Path
 
 _LOCATED = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+# protoc's abseil log: a preamble line, then `W0000 00:00:1700000000.123456  4242 parser.cc:659] ...`.
+_ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog() is called"
+_LOGGED = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] (?P<message>.*)$")
+_NO_SYNTAX = re.compile(r"^No edition or syntax specified for the proto file: (?P<file>.+?)\. ")
+_IMPORT_FAILED = re.compile(r'^Import "(?P<name>[^"]+)" was not found or had errors\.$')
+_FILE_NOT_FOUND = ": File not found."
+_NO_SYNTAX_MESSAGE = (
+    'no `syntax = "proto3";` statement, so protoc read the file as proto2 and refused its unlabelled fields; '
+    "add the statement as the first line"
+)
 TIMEOUT_SECONDS = 300
 
 
@@ -56,19 +66,76 @@ def _run(arguments: Sequence[str]) -> None:
 
 
 def parse_messages(stderr: str) -> list[ProtocMessage]:
-    messages = []
+    """protoc's stderr as one message per problem: log noise dropped, notes joined to their error."""
+    messages: list[ProtocMessage] = []
     for raw in stderr.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith(_ABSL_PREAMBLE):
+            continue
+        logged = _LOGGED.match(line)
+        if logged:
+            message = _from_log(logged["message"])
+            if message is not None:
+                messages.append(message)
             continue
         located = _LOCATED.match(line)
-        if located:
-            messages.append(
-                ProtocMessage(located["message"], located["file"], int(located["line"]), int(located["column"]))
-            )
-        else:
+        if not located:
             messages.append(ProtocMessage(line))
-    return messages
+            continue
+        message = ProtocMessage(located["message"], located["file"], int(located["line"]), int(located["column"]))
+        previous = messages[-1] if messages else None
+        if previous is not None and _where(previous) == _where(message):
+            # protoc adds notes ("Suggested field numbers...", "Note that enum values...") at the same place.
+            messages[-1] = ProtocMessage(f"{previous.message} {message.message}", *_where(previous))
+            continue
+        messages.append(message)
+    return _without_proto2_cascade(_imports_not_found(messages))
+
+
+def _without_proto2_cascade(messages: list[ProtocMessage]) -> list[ProtocMessage]:
+    """A file without `syntax` is read as proto2, where every unlabelled field is an error: say the cause once."""
+    unversioned = {message.file for message in messages if message.message == _NO_SYNTAX_MESSAGE}
+    return [
+        message
+        for message in messages
+        if not (
+            any(message.file == name or message.file.endswith(f"/{name}") for name in unversioned)
+            and message.message == 'Expected "required", "optional", or "repeated".'
+        )
+    ]
+
+
+def _where(message: ProtocMessage) -> tuple[str, int | None, int | None]:
+    return message.file, message.line, message.column
+
+
+def _from_log(text: str) -> ProtocMessage | None:
+    """A line of protoc's own log: the missing `syntax` warning becomes located; other log lines go."""
+    missing_syntax = _NO_SYNTAX.match(text)
+    if missing_syntax is None:
+        return None
+    return ProtocMessage(_NO_SYNTAX_MESSAGE, missing_syntax["file"], 1, 1)
+
+
+def _imports_not_found(messages: list[ProtocMessage]) -> list[ProtocMessage]:
+    """protoc says `x.proto: File not found.` unlocated, then `Import "x.proto" was not found or had
+    errors.` at each import: one located line per import instead, which says which of the two it was."""
+    imported = {match["name"] for message in messages if (match := _IMPORT_FAILED.match(message.message))}
+    missing = {
+        name
+        for message in messages
+        if not message.file and (name := message.message.removesuffix(_FILE_NOT_FOUND)) in imported
+    }
+    tidy: list[ProtocMessage] = []
+    for message in messages:
+        if not message.file and message.message.removesuffix(_FILE_NOT_FOUND) in missing:
+            continue
+        match = _IMPORT_FAILED.match(message.message)
+        if match is not None and match["name"] in missing:
+            advice = "no proto path holds it (add its root with --proto-path/-I)"
+            message = ProtocMessage(f'Import "{match["name"]}" was not found: {advice}', *_where(message))
+        tidy.append(message)
+    return tidy
 
 
 def descriptor_set(files: Sequence[str], proto_paths: Sequence[Path]) -> bytes:

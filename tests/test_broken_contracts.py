@@ -51,6 +51,8 @@ UNLOCATED = {
     "openapi/alias-bomb.yaml",  # the expansion is refused as a whole
     "openapi/non-utf8.yaml",
     "graphql/no-query-type.graphql",  # a type that is missing has no line
+    "proto/module-name-not-importable",  # the file name is the problem
+    "proto/python-keyword-message.proto",
 }
 
 

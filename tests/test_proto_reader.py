@@ -99,7 +99,10 @@ def test_files_given_with_an_explicit_proto_path() -> None:
     assert [file.name for file in contract.files if file.requested] == ["acme/orders/v1/orders.proto"]
     assert "acme/catalog/v1/catalog.proto" in [file.name for file in contract.generated_files]
     missing = errors_of(orders)
-    assert any("acme/catalog/v1/catalog.proto: File not found." in message for message in missing), missing
+    assert any(
+        'Import "acme/catalog/v1/catalog.proto" was not found: no proto path holds it' in message for message in missing
+    ), missing
+    assert not any("File not found." in message for message in missing), missing
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import keyword
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -49,6 +49,7 @@ _METHOD_NAMES_RESERVED = ("channel", "close", "metadata", "timeout", "add_to_ser
 def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequence[Path] = ()) -> Contract | None:
     """Compile with protoc and lower; `None` (with located errors in `sink`) if the files are broken."""
     roots = [path.resolve() for path in proto_paths] or default_roots(paths)
+    spellings = _root_spellings(paths, proto_paths)
     names = list(protoc_names(paths, roots, sink))
     if sink.has_errors:
         return None
@@ -57,12 +58,14 @@ def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequenc
     except ProtocFailed as failure:
         for message in dict.fromkeys(failure.messages):  # protoc repeats some errors word for word
             location = (
-                Location(_source_path(message.file, roots), message.line, message.column) if message.file else None
+                Location(_display_path(message.file, roots, spellings), message.line, message.column)
+                if message.file
+                else None
             )
             sink.error("proto.protoc", message.message, location or Location(str(paths[0])))
         return None
     file_set = descriptor_pb2.FileDescriptorSet.FromString(raw)
-    lowering = _Lowering(file_set, set(names), sink, roots)
+    lowering = _Lowering(file_set, set(names), sink, roots, spellings)
     contract = lowering.contract(raw)
     if sink.has_errors:
         return None
@@ -140,6 +143,24 @@ def _source_path(name: str, roots: Sequence[Path]) -> str:
     return name
 
 
+def _root_spellings(paths: Sequence[Path], proto_paths: Sequence[Path]) -> dict[Path, Path]:
+    """Each resolved root as the user wrote it, so diagnostics name files the way the user does."""
+    given = list(proto_paths) or [path if path.is_dir() else path.parent for path in paths]
+    spellings: dict[Path, Path] = {}
+    for root in given:
+        spellings.setdefault(root.resolve(), root)
+    return spellings
+
+
+def _display_path(name: str, roots: Sequence[Path], spellings: Mapping[Path, Path]) -> str:
+    """A file protoc names (relative to a root, or on disk) as diagnostics show it: under the root's spelling."""
+    for root in roots:
+        relative = Path(name).relative_to(root) if Path(name).is_relative_to(root) else Path(name)
+        if not relative.is_absolute() and (root / relative).is_file():
+            return str(spellings.get(root, root) / relative)
+    return name
+
+
 def _is_utf8(file: Path, sink: DiagnosticSink) -> bool:
     """protoc reads any bytes, but comments that are not UTF-8 cannot become docstrings."""
     raw = file.read_bytes()
@@ -168,11 +189,13 @@ class _Lowering:
         requested: set[str],
         sink: DiagnosticSink,
         roots: Sequence[Path],
+        spellings: Mapping[Path, Path],
     ) -> None:
         self.file_set = file_set
         self.requested = requested
         self.sink = sink
         self.roots = roots
+        self.spellings = spellings
         self.map_entries: dict[str, descriptor_pb2.DescriptorProto] = {}
         self.messages: list[ProtoMessage] = []
         self.enums: list[ProtoEnum] = []
@@ -226,7 +249,7 @@ class _Lowering:
                 self.sink.error(
                     "proto.python-keyword",
                     f"{name!r} is a Python keyword: protoc's Python code cannot name a class or method so",
-                    Location(_source_path(file.name, self.roots)),
+                    Location(_display_path(file.name, self.roots, self.spellings)),
                 )
 
     def _check_module(self, file_name: str, module: str) -> None:
@@ -236,7 +259,7 @@ class _Lowering:
                 "proto.module-name",
                 f"the Python module for this file would be {module!r}; {bad[0]!r} cannot be imported "
                 "(rename the file or directory)",
-                Location(_source_path(file_name, self.roots)),
+                Location(_display_path(file_name, self.roots, self.spellings)),
             )
 
     def _collect_map_entries(self, message: descriptor_pb2.DescriptorProto, full_name: str) -> None:
