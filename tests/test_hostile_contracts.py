@@ -32,7 +32,7 @@ import tempfile
 import uuid
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -168,17 +168,55 @@ def ruff(project: Path) -> subprocess.CompletedProcess[str]:
 # --- a long-lived subprocess that imports generated apps -------------------------------------
 
 WORKER = r"""
-import importlib, json, os, sys, traceback, warnings
+import enum, importlib, json, os, sys, traceback, warnings
 
 warnings.simplefilter("ignore")
 replies = os.fdopen(os.dup(1), "w", buffering=1)
 os.dup2(2, 1)  # whatever generated code prints goes to stderr, not into the replies
 sys.stdout = sys.stderr
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+import pydantic
+
+
+def query_parameters(dependant):
+    yield from dependant.query_params
+    for dependency in dependant.dependencies:
+        yield from query_parameters(dependency)
+
+
+def literal(value):
+    value = value.value if isinstance(value, enum.Enum) else value
+    return value if isinstance(value, (str, int, float, bool)) else None
+
+
+def values_in_code(package, app):
+    # Enum values, field defaults and query defaults as the running code holds them.
+    found = {"enums": {}, "field_defaults": {}, "query_defaults": {}}
+    routes = list(app.routes)
+    while routes:
+        route = routes.pop()
+        if isinstance(route, APIRoute):
+            for parameter in query_parameters(route.dependant):
+                found["query_defaults"][parameter.alias] = literal(parameter.field_info.default)
+        elif hasattr(route, "original_router"):  # FastAPI's included router (newer releases)
+            routes.extend(route.original_router.routes)
+    models = importlib.import_module(package + "._generated.models")
+    for name, value in vars(models).items():
+        if not isinstance(value, type) or value.__module__ != models.__name__:
+            continue
+        if issubclass(value, enum.Enum):
+            found["enums"][name] = [member.value for member in value]
+        elif issubclass(value, pydantic.BaseModel):
+            for field_name, field in value.model_fields.items():
+                wire_name = field_name if field.alias is None else field.alias
+                found["field_defaults"][name + "." + wire_name] = literal(field.default)
+    return found
+
 
 for line in sys.stdin:
     job = json.loads(line)
-    reply = {"error": None, "openapi_status": None, "openapi": None, "responses": []}
+    reply = {"error": None, "openapi_status": None, "openapi": None, "responses": [], "values": None}
     sys.path.insert(0, job["src"])
     try:
         module = importlib.import_module(job["package"] + ".app")
@@ -189,6 +227,7 @@ for line in sys.stdin:
         for method, path, headers in job["requests"]:
             response = client.request(method, path, headers=headers)
             reply["responses"].append([response.status_code, response.text[:500]])
+        reply["values"] = values_in_code(job["package"], module.app)
     except BaseException as error:
         reply["error"] = "".join(traceback.format_exception_only(type(error), error)).strip()[-3000:]
     finally:
@@ -207,6 +246,8 @@ class Served:
     openapi_status: int | None
     openapi: Any
     responses: list[tuple[int, str]]
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Enum values, model field defaults and query defaults read off the running code (`values_in_code`)."""
 
     def assert_ok(self) -> None:
         assert self.error is None, self.error
@@ -248,6 +289,7 @@ class ImportWorker:
             reply["openapi_status"],
             reply["openapi"],
             [(status, text) for status, text in reply["responses"]],
+            reply["values"] or {},
         )
 
     def close(self) -> None:
@@ -929,6 +971,12 @@ def test_random_names_give_code_that_imports_and_serves_them(
         assert [operation["operationId"] for operation in operations] == [tiny.operation_id]
     parameters = operations[0].get("parameters", [])
     assert [parameter["name"] for parameter in parameters] == [tiny.parameter]
+    # The values themselves, as the running code holds them, equal the contract's strings exactly.
+    assert list(tiny.enum) in served.values["enums"].values(), served.values["enums"]
+    field_defaults = served.values["field_defaults"]
+    defaults = [value for key, value in field_defaults.items() if key.endswith("." + tiny.property_name)]
+    assert defaults == [tiny.enum[0]], field_defaults
+    assert served.values["query_defaults"] == {tiny.parameter: tiny.description}
 
 
 # --- more hostile names, in the smallest contracts that hold them ----------------------------
