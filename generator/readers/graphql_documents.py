@@ -119,6 +119,11 @@ def first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid GraphQL"
 
 
+def _is_blank(text: str) -> bool:
+    """No token at all: only white space, commas and comments (GraphQL's ignored tokens, §2.1.7)."""
+    return all(not line.strip(" \t,\ufeff") or line.lstrip(" \t,\ufeff").startswith("#") for line in text.splitlines())
+
+
 def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool = False) -> GraphQLDocuments:
     """Parse every file; a syntax error is reported with its file, line and column."""
     loaded = GraphQLDocuments()
@@ -135,6 +140,14 @@ def load_documents(paths: Sequence[Path], sink: DiagnosticSink, *, lenient: bool
                 "graphql.encoding",
                 f"not UTF-8 text ({error.reason} at byte {error.start}); save the file as UTF-8",
                 undecodable_location(str(path), raw, error),
+            )
+            continue
+        if _is_blank(text):  # graphql-core's "Unexpected <EOF>" would not say what is wrong
+            sink.error(
+                "graphql.empty",
+                "the file is empty (nothing but whitespace and comments); a GraphQL schema needs at least "
+                "a `type Query { ... }`",
+                Location(str(path), 1, 1),
             )
             continue
         try:

@@ -67,6 +67,10 @@ def read_proto(paths: Sequence[Path], sink: DiagnosticSink, proto_paths: Sequenc
     file_set = descriptor_pb2.FileDescriptorSet.FromString(raw)
     lowering = _Lowering(file_set, set(names), sink, roots, spellings)
     contract = lowering.contract(raw)
+    defined = [item.file for item in contract.messages] + [item.file for item in contract.enums]
+    if not set(names) & {*defined, *(service.file for service in contract.services)}:
+        where = Location(str(paths[0])) if paths[0].is_dir() else Location(str(paths[0]), 1, 1)
+        sink.error("proto.empty", "no message, enum or service is defined, so there is nothing to generate", where)
     if sink.has_errors:
         return None
     # Every file protoc read from the roots (imports included), so a no-op run can prove them unchanged.
