@@ -53,7 +53,6 @@ UNLOCATED = {
     "graphql/no-query-type.graphql",  # a type that is missing has no line
     "proto/module-name-not-importable",  # the file name is the problem
     "proto/only-imports",  # nothing in any file of the directory
-    "proto/python-keyword-message.proto",
 }
 
 

@@ -188,8 +188,8 @@ def test_protoc_modules_import_inside_the_generated_package(tmp_path: Path) -> N
 def test_a_python_keyword_as_a_message_name_is_refused(tmp_path: Path) -> None:
     (tmp_path / "k.proto").write_text('syntax = "proto3";\nmessage class { string x = 1; }\n')
     assert errors_of(tmp_path / "k.proto") == [
-        f"{tmp_path / 'k.proto'}: error[proto.python-keyword]: 'class' is a Python keyword: "
-        "protoc's Python code cannot name a class or method so"
+        f"{tmp_path / 'k.proto'}:2:9: error[proto.python-keyword]: 'class' is a Python keyword, "
+        "so protoc's Python code cannot use it as a class or method name"
     ]
 
 

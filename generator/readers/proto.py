@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
+from google.protobuf.message import Message as ProtobufMessage
 
 from generator.diagnostics import DiagnosticSink, Location, undecodable_location
 from generator.ir.model import Contract, ModelModule, SourceFile
@@ -42,6 +43,7 @@ _FIELD_KINDS = {
 _MESSAGE_TYPE, _ENUM_TYPE, _SERVICE = 4, 5, 6
 _FIELD, _NESTED_TYPE, _NESTED_ENUM = 2, 3, 4
 _ENUM_VALUE, _METHOD = 2, 2
+_NAME, _ONEOF = 1, 8  # `name` of every descriptor; DescriptorProto.oneof_decl
 # Names the generated servicer and client classes use for their own members.
 _METHOD_NAMES_RESERVED = ("channel", "close", "metadata", "timeout", "add_to_server")
 
@@ -238,22 +240,54 @@ class _Lowering:
 
     def _check_names(self, file: descriptor_pb2.FileDescriptorProto) -> None:
         """protoc's Python output uses message, enum and service names as class names as they are."""
+        spans = {tuple(location.path): location.span for location in file.source_code_info.location}
 
-        def names(messages: Sequence[descriptor_pb2.DescriptorProto]) -> Iterator[str]:
-            for message in messages:
-                yield message.name
-                yield from (enum.name for enum in message.enum_type)
-                yield from names(message.nested_type)
+        def where(path: tuple[int, ...]) -> Location:
+            """The declared name's line and column (SourceCodeInfo spans are 0-based), else the file."""
+            span = spans.get((*path, _NAME)) or spans.get(path)
+            display = _display_path(file.name, self.roots, self.spellings)
+            return Location(display, span[0] + 1, span[1] + 1) if span else Location(display)
 
-        declared = [*names(file.message_type), *(enum.name for enum in file.enum_type)]
-        declared.extend(service.name for service in file.service)
-        declared.extend(method.name for service in file.service for method in service.method)
-        for name in declared:
+        def names(
+            messages: Sequence[descriptor_pb2.DescriptorProto], parent: tuple[int, ...], kind: int
+        ) -> Iterator[tuple[str, tuple[int, ...]]]:
+            for index, message in enumerate(messages):
+                path = (*parent, kind, index)
+                yield message.name, path
+                yield from ((enum.name, (*path, _NESTED_ENUM, i)) for i, enum in enumerate(message.enum_type))
+                yield from names(message.nested_type, path, _NESTED_TYPE)
+
+        declared = [*names(file.message_type, (), _MESSAGE_TYPE)]
+        declared.extend((enum.name, (_ENUM_TYPE, index)) for index, enum in enumerate(file.enum_type))
+        for index, service in enumerate(file.service):
+            declared.append((service.name, (_SERVICE, index)))
+            declared.extend((method.name, (_SERVICE, index, _METHOD, i)) for i, method in enumerate(service.method))
+        for name, path in declared:
             if keyword.iskeyword(name):
                 self.sink.error(
                     "proto.python-keyword",
-                    f"{name!r} is a Python keyword: protoc's Python code cannot name a class or method so",
-                    Location(_display_path(file.name, self.roots, self.spellings)),
+                    f"{name!r} is a Python keyword, so protoc's Python code cannot use it as a class or method name",
+                    where(path),
+                )
+
+        def members(
+            messages: Sequence[descriptor_pb2.DescriptorProto], parent: tuple[int, ...], kind: int
+        ) -> Iterator[tuple[str, str, tuple[int, ...]]]:
+            for index, message in enumerate(messages):
+                path = (*parent, kind, index)
+                yield from ((message.name, field.name, (*path, _FIELD, i)) for i, field in enumerate(message.field))
+                yield from (
+                    (message.name, oneof.name, (*path, _ONEOF, i)) for i, oneof in enumerate(message.oneof_decl)
+                )
+                yield from members(message.nested_type, path, _NESTED_TYPE)
+
+        for message_name, member, path in members(file.message_type, (), _MESSAGE_TYPE):
+            if member in _MESSAGE_API:
+                self.sink.error(
+                    "proto.message-api-name",
+                    f"field {member!r} of {message_name!r} has the name of a protobuf message method or "
+                    "attribute; in Python the field would hide it (serializing or describing the message breaks)",
+                    where(path),
                 )
 
     def _check_module(self, file_name: str, module: str) -> None:
@@ -408,6 +442,10 @@ class _Lowering:
         )
 
 
+_MESSAGE_API = frozenset(name for name in dir(ProtobufMessage) if not name.startswith("_"))
+"""`DESCRIPTOR`, `SerializeToString`, `CopyFrom`...: what every protobuf Python message has."""
+
+
 def _comments(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...], str]:
     """Leading (else trailing) comment of every element, by SourceCodeInfo path."""
     found: dict[tuple[int, ...], str] = {}
@@ -416,5 +454,8 @@ def _comments(file: descriptor_pb2.FileDescriptorProto) -> dict[tuple[int, ...],
         if isinstance(text, bytes):  # protobuf hands back bytes for a comment that is not UTF-8 (an import's)
             text = text.decode("utf-8", errors="replace")
         if text.strip():
-            found[tuple(location.path)] = "\n".join(line.strip() for line in text.strip().splitlines())
+            # Lines as protoc ends them (`\n`): `splitlines` would also break at U+2028, U+0085...,
+            # which are text inside a comment line, kept (escaped) in the docstrings.
+            lines = text.strip(" \t\r\n").split("\n")
+            found[tuple(location.path)] = "\n".join(line.strip(" \t\r") for line in lines)
     return found
