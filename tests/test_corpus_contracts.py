@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from generator.readers import pattern_syntax
+from generator.readers.pattern_syntax import spell_unicode_properties
 from tests.conftest import generate_project, import_generated, run_contract_tests
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -130,3 +133,95 @@ def test_contract_tests_fail_a_service_that_does_not_check_forms(forms_project: 
     routes.write_text(re.sub(r"\n    dependencies=\[\n.*?\n    \],", "", source, flags=re.S))
     assert "dependencies=[" not in routes.read_text()
     assert "ST201" in _contract_tests_fail(unchecked, max_examples=60)
+
+
+# --- Unicode property escapes in patterns (amazonaws.com servicecatalog, ce) --------------------
+
+TAG_PATTERN = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+TAGS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Tags", "version": "1"},
+    "paths": {
+        "/tags": {
+            "post": {
+                "operationId": "createTag",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["Key"],
+                                "properties": {
+                                    "Key": {
+                                        "type": "string",
+                                        "minLength": 2,
+                                        "pattern": TAG_PATTERN,
+                                    },
+                                    "Separators": {
+                                        "type": "string",
+                                        "minLength": 3,
+                                        "pattern": r"^\p{Z}+$",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _ok({"type": "object"}),
+            }
+        }
+    },
+}
+
+
+def _tags_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "tags", TAGS)
+
+
+@pytest.fixture(scope="module")
+def tags_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _tags_project(tmp_path_factory)
+
+
+def test_small_unicode_categories_are_spelled_as_the_code_points_they_hold() -> None:
+    spelled = spell_unicode_properties(r"^[\p{Z}\pN]\P{Nd}\p{L}\p{Greek}$")
+    assert "\\p{Z}" not in spelled and "\\pN" not in spelled
+    assert spelled.endswith(r"\P{Nd}\p{L}\p{Greek}$")  # too large to spell, or not a category
+    separator = re.compile(spell_unicode_properties(r"^\p{Z}$"))
+    for code_point in [*range(0x3100), *range(0xFE00, 0x10000)]:
+        if code_point not in range(0xD800, 0xE000):
+            char = chr(code_point)
+            assert bool(separator.match(char)) == unicodedata.category(char).startswith("Z"), hex(code_point)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"Key": "\u01da\u00cc 9_.:/=+-@"}, 200),
+        ({"Key": "ab", "Separators": " \u00a0\u2028\u3000"}, 200),
+        ({"Key": "a\x0cb"}, 422),
+        ({"Key": "ab", "Separators": " \t "}, 422),
+        ({"Key": "a!"}, 422),
+    ],
+)
+def test_unicode_property_patterns_admit_their_categories(
+    tags_project: Path, body: dict[str, Any], status: int
+) -> None:
+    with TestClient(_load_app(tags_project, "tags")) as http:
+        assert http.post("/tags", json=body).status_code == status
+
+
+def test_unicode_property_patterns_pass_their_contract_tests(
+    tags_project: Path,
+) -> None:
+    run_contract_tests(tags_project, max_examples=30)
+
+
+def test_contract_tests_fail_unicode_properties_left_as_escapes(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pattern_syntax, "MAX_SPELLED_CODE_POINTS", 0)
+    project = _tags_project(tmp_path_factory)
+    assert "\\\\p{Z}" in (project / "src/tags/_generated/models.py").read_text()
+    assert "ST202" in _contract_tests_fail(project, max_examples=30)

@@ -916,9 +916,9 @@ TINY = st.builds(
     enum=st.lists(HOSTILE_TEXT, min_size=1, max_size=4, unique=True).map(tuple),
 )
 HYPOTHESIS = settings(
-    max_examples=15,
+    max_examples=int(os.environ.get("CONTRACTGEN_FUZZ_EXAMPLES", "15")),  # bench/fuzz.py runs thousands
     deadline=None,
-    derandomize=True,
+    derandomize="CONTRACTGEN_FUZZ_EXAMPLES" not in os.environ,
     database=None,
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -49,6 +49,7 @@ from generator.readers.openapi_schemas import (
     imply_object_types,
     normalize_schemas,
     split_nullable,
+    unicode_property_classes,
     widen_parameter_union,
 )
 from generator.readers.openapi_security import lower_requirements, lower_security_schemes
@@ -130,6 +131,7 @@ def read_openapi(
         return None
     _warn_implied_object_types(loaded, imply_object_types(loaded.document), sink)
     ascii_word_classes(loaded.document)
+    unicode_property_classes(loaded.document)
     return _Lowerer(loaded, sink).contract()
 
 

@@ -18,7 +18,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 from generator.ir.names import ClassName, NameScope
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
 from generator.readers.openapi_document import schema_objects
-from generator.readers.pattern_syntax import pattern_tokens
+from generator.readers.pattern_syntax import pattern_tokens, spell_unicode_properties
 
 SCHEMAS_PREFIX = "#/components/schemas/"
 
@@ -324,6 +324,19 @@ def ascii_word_classes(document: dict[str, Any]) -> None:
         pattern = schema.get("pattern")
         if isinstance(pattern, str) and "\\" in pattern:
             schema["pattern"] = _ascii_pattern(pattern)
+
+
+def unicode_property_classes(document: dict[str, Any]) -> None:
+    """Spell the Unicode property escapes (`\\p{L}`) of every schema `pattern` as explicit classes.
+
+    See `pattern_syntax.spell_unicode_properties`: the models, the contract checks and the contract
+    tests' generator then agree on every character (AWS' `^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$` had
+    schemathesis send form feeds the models refused).
+    """
+    for _, schema in schema_objects(document):
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            schema["pattern"] = spell_unicode_properties(pattern)
 
 
 def _ascii_pattern(pattern: str) -> str:
