@@ -225,3 +225,46 @@ def test_contract_tests_fail_unicode_properties_left_as_escapes(
     project = _tags_project(tmp_path_factory)
     assert "\\\\p{Z}" in (project / "src/tags/_generated/models.py").read_text()
     assert "ST202" in _contract_tests_fail(project, max_examples=30)
+
+
+# --- format: byte of octets that are not UTF-8 (googleapis.com sasportal) ------------------------
+
+POLICY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"etag": {"type": "string", "format": "byte"}, "version": {"type": "integer"}},
+}
+POLICIES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Policies", "version": "1"},
+    "paths": {
+        "/policies:set": {
+            "post": {
+                "operationId": "setPolicy",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": POLICY_SCHEMA}}},
+                "responses": {
+                    "200": {
+                        "description": "The policy.",
+                        "content": {"application/json": {"schema": POLICY_SCHEMA, "example": {"etag": "0g=="}}},
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def policies_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "policies", POLICIES)
+
+
+@pytest.mark.parametrize("etag", ["0g==", "BwXgHx8=", "aGk="])  # 0xd2 and 0x07e01f1f are not UTF-8
+def test_byte_format_takes_base64_of_any_octets(policies_project: Path, etag: str) -> None:
+    with TestClient(_load_app(policies_project, "policies")) as http:
+        response = http.post("/policies:set", json={"etag": etag})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"etag": "0g=="}
+
+
+def test_byte_format_passes_its_contract_tests(policies_project: Path) -> None:
+    run_contract_tests(policies_project, max_examples=30)
