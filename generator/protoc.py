@@ -23,6 +23,8 @@ _LOGGED = re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] (?P<message>.*)$
 _NO_SYNTAX = re.compile(r"^No edition or syntax specified for the proto file: (?P<file>.+?)\. ")
 _IMPORT_FAILED = re.compile(r'^Import "(?P<name>[^"]+)" was not found or had errors\.$')
 _FILE_NOT_FOUND = ": File not found."
+_IMPORT_CYCLE = "File recursively imports itself: "
+_NOT_DEFINED = re.compile(r'^"[^"]+" is not defined\.$')
 _NO_SYNTAX_MESSAGE = (
     'no `syntax = "proto3";` statement, so protoc read the file as proto2 and refused its unlabelled fields; '
     "add the statement as the first line"
@@ -89,7 +91,19 @@ def parse_messages(stderr: str) -> list[ProtocMessage]:
             messages[-1] = ProtocMessage(f"{previous.message} {message.message}", *_where(previous))
             continue
         messages.append(message)
-    return _without_proto2_cascade(_imports_not_found(messages))
+    return _without_import_cycle_cascade(_without_proto2_cascade(_imports_not_found(messages)))
+
+
+def _without_import_cycle_cascade(messages: list[ProtocMessage]) -> list[ProtocMessage]:
+    """After `File recursively imports itself`, protoc fails each import of the cycle and every type it
+    would have brought: the cycle is the one problem, the rest goes away once it is broken."""
+    if not any(message.message.startswith(_IMPORT_CYCLE) for message in messages):
+        return messages
+    return [
+        message
+        for message in messages
+        if not (_IMPORT_FAILED.match(message.message) or _NOT_DEFINED.match(message.message))
+    ]
 
 
 def _without_proto2_cascade(messages: list[ProtocMessage]) -> list[ProtocMessage]:
