@@ -52,7 +52,7 @@ from generator.readers.openapi_schemas import (
     unicode_property_classes,
     widen_parameter_union,
 )
-from generator.readers.openapi_security import lower_requirements, lower_security_schemes
+from generator.readers.openapi_security import check_requirement_names, lower_requirements, lower_security_schemes
 
 _NO_BODY_STATUSES = {"204", "205", "304"}
 _NORMALIZATION_WARNINGS = {
@@ -194,6 +194,7 @@ class _Lowerer:
         info = self.document.get("info", {})
         components = self.document.get("components", {})
         schemes = lower_security_schemes(components.get("securitySchemes", {}), self.sink, self.loaded.locate)
+        check_requirement_names(self.document, self.sink, self.loaded.locate)
         operations = self._operations(schemes)
         self._warn_undeclared_auth_refusals(operations)
         webhooks = self._webhooks()

@@ -95,3 +95,41 @@ def lower_requirements(
         if uses or not requirement:
             alternatives.append(uses)
     return tuple(alternatives)
+
+
+_OPERATION_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def check_requirement_names(document: dict[str, Any], sink: DiagnosticSink, locate: Any) -> None:
+    """Every name in a `security` requirement must be a declared scheme (§4.8.30: "MUST correspond").
+
+    Lowering skips requirements it cannot check, so a misspelt name would otherwise leave the
+    operation open to anyone, silently.
+    """
+    components = document.get("components")
+    raw_schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    declared = set(raw_schemes) if isinstance(raw_schemes, dict) else set()
+    sites: list[tuple[str, Any]] = [("/security", document.get("security"))]
+    for section in ("paths", "webhooks"):
+        items = document.get(section)
+        for path, item in items.items() if isinstance(items, dict) else ():
+            for method in _OPERATION_METHODS:
+                operation = item.get(method) if isinstance(item, dict) else None
+                if isinstance(operation, dict):
+                    sites.append((f"/{section}/{_escape(path)}/{method}/security", operation.get("security")))
+    for pointer, requirements in sites:
+        for index, requirement in enumerate(requirements if isinstance(requirements, list) else ()):
+            for name in requirement if isinstance(requirement, dict) else ():
+                if name not in declared:
+                    known = ", ".join(repr(key) for key in sorted(declared)) or "none"
+                    where: Location = locate(f"{pointer}/{index}/{_escape(name)}")
+                    sink.error(
+                        "openapi.unknown-security-scheme",
+                        f"security requirement names {name!r}, but no security scheme of that name is declared "
+                        f"(declared: {known}); the operation would be left unprotected",
+                        where,
+                    )
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
