@@ -49,7 +49,6 @@ _LINE_COLUMN = re.compile(r":\d+:\d+(?: \(|$)")
 # Problems that have no line in the file, so the file itself is the closest location.
 UNLOCATED = {
     "openapi/alias-bomb.yaml",  # the expansion is refused as a whole
-    "openapi/non-utf8.yaml",
     "graphql/no-query-type.graphql",  # a type that is missing has no line
     "proto/module-name-not-importable",  # the file name is the problem
     "proto/only-imports",  # nothing in any file of the directory

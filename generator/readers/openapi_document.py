@@ -46,7 +46,7 @@ from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignor
     best_match,
 )
 
-from generator.diagnostics import DiagnosticSink, Location, Severity
+from generator.diagnostics import DiagnosticSink, Location, Severity, undecodable_location
 from generator.readers.limits import size_refusal
 from generator.readers.openapi_lenient import Repair, RepairFinder, apply_repairs, distinct_repairs
 from generator.readers.openapi_validators import FastOpenAPIV30SpecValidator, FastOpenAPIV31SpecValidator
@@ -230,7 +230,8 @@ def _read_root(path: Path, sink: DiagnosticSink, *, lazy_positions: bool = False
         sink.error("openapi.unreadable", "the contract file does not exist", Location(str(path)))
         return None
     except UnicodeDecodeError as exc:
-        sink.error("openapi.unreadable", f"not UTF-8 text: {exc.reason}", Location(str(path)))
+        where = undecodable_location(str(path), bytes(exc.object), exc)
+        sink.error("openapi.unreadable", f"not UTF-8 text: {exc.reason}; save the file as UTF-8", where)
         return None
     except OSError as exc:
         reason = exc.strerror or str(exc)
