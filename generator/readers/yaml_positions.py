@@ -403,7 +403,7 @@ def _load_yaml(text: str, file: str, sink: DiagnosticSink) -> LoadedDocument | N
             loader = _ContractLoader(text)
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            _report_marked_error(exc, file, sink)
+            _report_marked_error(exc, file, sink, text)
             return None
         except yaml.reader.ReaderError as exc:
             character = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -444,7 +444,7 @@ def _load_yaml(text: str, file: str, sink: DiagnosticSink) -> LoadedDocument | N
             loader.dispose()
 
 
-def _report_marked_error(exc: Any, file: str, sink: DiagnosticSink) -> None:
+def _report_marked_error(exc: Any, file: str, sink: DiagnosticSink, text: str = "") -> None:
     """Report a scanner/parser/composer error at its problem mark (where reading stopped)."""
     mark = exc.problem_mark if exc.problem_mark is not None else exc.context_mark
     parts = [str(part) for part in (exc.context, exc.problem) if part]
@@ -452,6 +452,10 @@ def _report_marked_error(exc: Any, file: str, sink: DiagnosticSink) -> None:
     if mark is None:
         sink.error("yaml.syntax", message, Location(file))
         return
+    lines = text.splitlines()
+    line = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    if line[mark.column : mark.column + 1] == "\t":
+        message = "a tab character cannot start a YAML token; indent with spaces, never tabs"
     position = _mark_position(mark)
     sink.error("yaml.syntax", message, Location(file, position.line, position.column))
 
