@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from generator.readers import openapi as openapi_reader
 from generator.readers import pattern_syntax
 from generator.readers.pattern_syntax import spell_unicode_properties
 from tests.conftest import generate_project, import_generated, run_contract_tests
@@ -268,3 +269,50 @@ def test_byte_format_takes_base64_of_any_octets(policies_project: Path, etag: st
 
 def test_byte_format_passes_its_contract_tests(policies_project: Path) -> None:
     run_contract_tests(policies_project, max_examples=30)
+
+
+# --- a required Accept header parameter (lufthansa.com) ----------------------------------------
+
+ROUTES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Routes", "version": "1"},
+    "paths": {
+        "/routes/{origin}": {
+            "get": {
+                "operationId": "getRoute",
+                "parameters": [
+                    {"name": "origin", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "Accept", "in": "header", "required": True, "schema": {"type": "string"}},
+                    {"$ref": "#/components/parameters/ContentType"},
+                ],
+                "responses": _ok({"type": "object"}),
+            }
+        }
+    },
+    "components": {
+        "parameters": {
+            "ContentType": {"name": "Content-Type", "in": "header", "required": True, "schema": {"type": "string"}}
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def routes_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "routes", ROUTES)
+
+
+def test_ignored_header_parameters_leave_the_shipped_contract(routes_project: Path) -> None:
+    contract = json.loads((routes_project / "src/routes/_generated/contract.json").read_text())
+    assert [raw["name"] for raw in contract["paths"]["/routes/{origin}"]["get"]["parameters"]] == ["origin"]
+
+
+def test_ignored_header_parameters_pass_their_contract_tests(routes_project: Path) -> None:
+    run_contract_tests(routes_project, max_examples=30)
+
+
+def test_contract_tests_fail_ignored_header_parameters_left_in(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(openapi_reader, "_drop_ignored_headers", lambda document: None)
+    assert "ST201" in _contract_tests_fail(_project(tmp_path_factory, "routes", ROUTES), max_examples=30)

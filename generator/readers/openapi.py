@@ -132,7 +132,33 @@ def read_openapi(
     _warn_implied_object_types(loaded, imply_object_types(loaded.document), sink)
     ascii_word_classes(loaded.document)
     unicode_property_classes(loaded.document)
+    _drop_ignored_headers(loaded.document)
     return _Lowerer(loaded, sink).contract()
+
+
+def _drop_ignored_headers(document: dict[str, Any]) -> None:
+    """Remove `Accept`, `Content-Type` and `Authorization` header parameters from every operation.
+
+    OpenAPI 3 §4.8.12.1: such a parameter definition SHALL be ignored (the media types and security
+    say it), and the service reads none of them. Left in the shipped contract, its contract tests
+    sent requests "missing" a required `Accept` that every HTTP client adds anyway, and counted
+    their acceptance as accepted invalid data (lufthansa.com).
+    """
+    parameters = document.get("components", {}).get("parameters", {})
+
+    def ignored(raw: Any) -> bool:
+        if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
+            raw = parameters.get(raw["$ref"].removeprefix("#/components/parameters/"), {})
+        return (
+            isinstance(raw, dict) and raw.get("in") == "header" and str(raw.get("name", "")).lower() in _IGNORED_HEADERS
+        )
+
+    for path_item in document.get("paths", {}).values():
+        if not isinstance(path_item, dict):
+            continue
+        for owner in [path_item, *(path_item.get(method) for method in HTTP_METHODS)]:
+            if isinstance(owner, dict) and isinstance(owner.get("parameters"), list):
+                owner["parameters"] = [raw for raw in owner["parameters"] if not ignored(raw)]
 
 
 def _warn_implied_object_types(loaded: OpenAPIDocument, pointers: list[str], sink: DiagnosticSink) -> None:
