@@ -239,7 +239,7 @@ def _snapshot(message: str, tmp_path: Path) -> str:
         ),
         (
             {"a.graphql": "interface I { a: Int }\ntype Query implements I { b: Int }\n"},
-            "a.graphql:1:15: error[graphql.invalid-schema]: "
+            "a.graphql:2:1: error[graphql.invalid-schema]: "
             "Interface field I.a expected but Query does not provide it.",
         ),
     ],

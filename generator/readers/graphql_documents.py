@@ -93,10 +93,13 @@ def location_of(error: GraphQLError, fallback: str) -> Location:
     """File, line and column of a graphql-core error (from its first node, else its source).
 
     Uniqueness errors list the first definition, then the repeated one: the repeat is the problem.
+    Interface errors list the interface's field, then the type that lacks it: the type is.
     """
     nodes = list(error.nodes or ())
     if "can only be defined once" in error.message or "There can be only one" in error.message:
         nodes.reverse()
+    elif " expected but " in error.message and "does not provide it" in error.message:
+        nodes = nodes[1:] + nodes[:1]
     for node in nodes:
         if node.loc is not None:
             source = node.loc.source
