@@ -928,6 +928,7 @@ def _ref_chain(ref_targets: dict[str, str], start: str) -> list[str]:
 _INSTANCE_THEN_VERDICT = re.compile(
     r"(?P<instance>[\[{].*[\]}]) (?P<verdict>(?:is|are|has|does|should|must|was|contains)\b.*)"
 )
+_DUPLICATE_PARAMETER = re.compile(r"^Duplicate parameter '(?P<name>[^']*)'$")
 _OPERATION_IN_MESSAGE = re.compile(r"for '(?P<method>[a-z]+)'(?: operation)? in '(?P<path>/[^']*)'")
 
 
@@ -985,6 +986,23 @@ def _error_pointer(document: dict[str, Any], error: ValidationError) -> str:
         for candidate in (operation_pointer, path_pointer):
             if resolve_pointer(document, candidate)[0]:
                 return candidate
+    duplicate = _DUPLICATE_PARAMETER.match(str(error.message))
+    if duplicate is not None:
+        return _repeated_parameter(document, duplicate.group("name"))
+    return ""
+
+
+def _repeated_parameter(document: dict[str, Any], name: str) -> str:
+    """The second inline parameter named `name` with the same `in` in one `parameters` list."""
+    for candidate, value in _all_values(document.get("paths", {}), "/paths"):
+        if not candidate.endswith("/parameters") or not isinstance(value, list):
+            continue
+        seen: set[str] = set()
+        for index, parameter in enumerate(value):
+            if isinstance(parameter, dict) and parameter.get("name") == name:
+                if str(parameter.get("in")) in seen:
+                    return join_pointer(candidate, index)
+                seen.add(str(parameter.get("in")))
     return ""
 
 
