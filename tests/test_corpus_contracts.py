@@ -316,3 +316,45 @@ def test_contract_tests_fail_ignored_header_parameters_left_in(
 ) -> None:
     monkeypatch.setattr(openapi_reader, "_drop_ignored_headers", lambda document: None)
     assert "ST201" in _contract_tests_fail(_project(tmp_path_factory, "routes", ROUTES), max_examples=30)
+
+
+# --- an operation that declares no success (adobe.com aem) --------------------------------------
+
+SERVLETS: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Servlets", "version": "1"},
+    "paths": {
+        "/service/script.html": {
+            "get": {
+                "operationId": "getServlet",
+                "responses": {
+                    "405": {
+                        "description": "Servlet is active",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                    "404": {
+                        "description": "Servlet is disabled",
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def servlets_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "servlets", SERVLETS)
+
+
+def test_mock_answers_an_operation_without_success_with_a_declared_status(servlets_project: Path) -> None:
+    with TestClient(_load_app(servlets_project, "servlets")) as http:
+        response = http.get("/service/script.html")
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"].startswith("text/html")
+
+
+def test_operation_without_success_passes_its_contract_tests(servlets_project: Path) -> None:
+    run_contract_tests(servlets_project, max_examples=10)
+

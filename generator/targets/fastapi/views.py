@@ -150,14 +150,21 @@ def _strict_body(body: RequestBody | None) -> str | None:
 
 
 def primary_response(responses: tuple[Response, ...]) -> Response | None:
-    """The response a plain return value becomes: the lowest 2xx, else `default`."""
-    successes = sorted(
-        (response for response in responses if response.status[:1] == "2" and response.status.isdigit()),
-        key=lambda response: response.status,
+    """The response a plain return value becomes: the lowest 2xx, else `default`, else the lowest
+    status the operation declares at all.
+
+    An operation may declare no success (adobe.com's `script.html`: only 404 "servlet disabled"
+    and 405 "servlet active"); answering 200 there would be an undeclared status, which the app
+    turns into a 500, so the mock answers with a status the contract names.
+    """
+    numbered = sorted(
+        (response for response in responses if response.status.isdigit()), key=lambda response: response.status
     )
+    successes = [response for response in numbered if response.status[:1] == "2"]
     if successes:
         return successes[0]
-    return next((response for response in responses if response.status == "default"), None)
+    fallback = next((response for response in responses if response.status == "default"), None)
+    return fallback or next(iter(numbered), None)
 
 
 def _status_number(status: str) -> int:
