@@ -358,3 +358,54 @@ def test_mock_answers_an_operation_without_success_with_a_declared_status(servle
 def test_operation_without_success_passes_its_contract_tests(servlets_project: Path) -> None:
     run_contract_tests(servlets_project, max_examples=10)
 
+
+# --- type: number, format: decimal (just-eat.co.uk) ---------------------------------------------
+
+GEOLOCATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["latitude", "longitude"],
+    "properties": {
+        "latitude": {"type": "number", "format": "decimal", "maximum": 90},
+        "longitude": {"type": "number", "format": "decimal"},
+    },
+}
+PLACES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Places", "version": "1"},
+    "paths": {
+        "/places/{place}": {
+            "put": {
+                "operationId": "putPlace",
+                "parameters": [{"name": "place", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": GEOLOCATION_SCHEMA}}},
+                "responses": {
+                    "200": {
+                        "description": "The place.",
+                        "content": {
+                            "application/json": {
+                                "schema": GEOLOCATION_SCHEMA,
+                                "example": {"latitude": 1, "longitude": -1.5},
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def places_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "places", PLACES)
+
+
+def test_decimal_numbers_stay_json_numbers(places_project: Path) -> None:
+    with TestClient(_load_app(places_project, "places")) as http:
+        response = http.put("/places/home", json={"latitude": 51.5, "longitude": 0})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"latitude": 1, "longitude": -1.5}
+
+
+def test_decimal_numbers_pass_their_contract_tests(places_project: Path) -> None:
+    run_contract_tests(places_project, max_examples=10)

@@ -74,8 +74,9 @@ def _run_generator(document_text: str) -> tuple[str, dict[str, Any]]:
                 set_default_enum_member=True,
                 use_double_quotes=True,
                 # `format: byte` is base64 of any octets (OpenAPI 3.0 §4.7.4.1): Base64Bytes, not Base64Str,
-                # which refuses base64 of bytes that are not UTF-8 text.
-                type_mappings=["byte=binary"],
+                # which refuses base64 of bytes that are not UTF-8 text. `type: number, format: decimal`
+                # as float, not Decimal, which pydantic writes into JSON as a string the contract refuses.
+                type_mappings=["byte=binary", "number+decimal=number"],
             )
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     if not isinstance(source, str):
