@@ -173,7 +173,7 @@ def case(generated: Generated) -> Case:
     runtime = generated.module("_generated.runtime")
     client_module = generated.module("client")
     models = client_module.models
-    quiet = runtime.Settings(log_level="WARNING", json_logs=True, expose_docs=True)
+    quiet = runtime.Settings(log_level="WARNING", expose_docs=True)
     app = application.create_app(_service_class(generated)(), settings=quiet)
     if generated.spec == "petstore":
         return Case(

@@ -121,7 +121,7 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> Styles:
             calls.append(arguments)
             return len(arguments["ids"])
 
-    settings = runtime.Settings(log_level="WARNING", json_logs=True, expose_docs=True)
+    settings = runtime.Settings(log_level="WARNING", expose_docs=True)
     app = application.create_app(Recording(), settings=settings)
     return Styles(project, app, calls, client_module, client_module.models)
 
@@ -382,7 +382,7 @@ def test_swagger2_csv_and_multi_arrays_are_served_as_written(tmp_path: Path) -> 
             calls.append(arguments)
             return await super().list_pets(**arguments)
 
-    settings = runtime.Settings(log_level="WARNING", json_logs=True, expose_docs=True)
+    settings = runtime.Settings(log_level="WARNING", expose_docs=True)
     with TestClient(application.create_app(Recording(), settings=settings)) as http:
         assert http.get("/pets?status=available,sold&tags=a&tags=b").status_code == 200
         assert http.get("/pets?status=").status_code == 200

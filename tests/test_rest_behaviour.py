@@ -27,7 +27,7 @@ from petstore._generated.mock import MockService  # noqa: E402
 from petstore._generated.runtime import ApiResponse, Credentials, Settings  # noqa: E402
 
 API_KEY = {"X-API-Key": "secret"}
-QUIET = Settings(log_level="WARNING", json_logs=True, expose_docs=True)
+QUIET = Settings(log_level="WARNING", expose_docs=True)
 
 
 class RecordingService(MockService):
@@ -129,13 +129,13 @@ def test_request_id_is_echoed(client: TestClient) -> None:
 
 
 def test_docs_can_be_switched_off(service: RecordingService) -> None:
-    settings = Settings(log_level="WARNING", json_logs=True, expose_docs=False)
+    settings = Settings(log_level="WARNING", expose_docs=False)
     with TestClient(create_app(service, settings=settings)) as test_client:
         assert test_client.get("/openapi.json").status_code == 404
 
 
 def test_request_bodies_over_the_limit_are_refused_before_the_service_runs(service: RecordingService) -> None:
-    settings = Settings(log_level="WARNING", json_logs=True, expose_docs=True, max_body_bytes=64)
+    settings = Settings(log_level="WARNING", expose_docs=True, max_body_bytes=64)
     small, large = {"name": "Bo"}, {"name": "B" * 100}
     with TestClient(create_app(service, settings=settings)) as test_client:
         assert test_client.post("/pets", json=small, headers=API_KEY).status_code == 201
@@ -202,7 +202,7 @@ def test_json_access_log_carries_request_and_trace_ids(
     async def hook(request: Any) -> None:
         seen.append(request.url.path)
 
-    settings = Settings(log_level="INFO", json_logs=True, expose_docs=True)
+    settings = Settings(log_level="INFO", expose_docs=True)
     traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     with TestClient(create_app(service, settings=settings, request_hooks=[hook])) as test_client:
         test_client.get("/pets", headers={"X-Request-Id": "req-9", "traceparent": traceparent})

@@ -18,6 +18,7 @@ NAME = "fastapi"
 DEPENDENCIES = (
     "fastapi>=0.115",
     "pydantic>=2.7",
+    "pydantic-settings>=2.7",
     "uvicorn>=0.30",
     "python-multipart>=0.0.9",
     "openapi-schema-validator>=0.9",

@@ -1,0 +1,160 @@
+"""The generated FastAPI service run as deployed: `python -m PACKAGE`, settings from the environment.
+
+Each test starts the real entry point (uvicorn) on 127.0.0.1 with TLS or mutual TLS, calls it with
+the generated httpx client over a client SSL context, and reads the service's JSON log lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import SPECS, TlsFiles, free_port, generate_project, import_generated, project_env
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+PACKAGE = "tlspets"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate_project(SPECS / "petstore.yaml", tmp_path_factory.mktemp("tls") / "pets", PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def client_module(project: Path) -> ModuleType:
+    (module,) = import_generated(project, f"{PACKAGE}.client")
+    return module
+
+
+@contextmanager
+def running(project: Path, log: Path, context: ssl.SSLContext | None, **settings: str) -> Iterator[str]:
+    """`python -m PACKAGE` with `settings` as environment variables; yields the base URL once healthy."""
+    port = free_port()
+    scheme = "https" if context is not None else "http"
+    environment = project_env(project, HOST="127.0.0.1", PORT=str(port), LOG_LEVEL="INFO", **settings)
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", PACKAGE], cwd=project, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+        )
+        base_url = f"{scheme}://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(base_url + "/healthz", verify=context or True, timeout=1).status_code == 200:
+                        break
+                except (httpx.TransportError, ssl.SSLError):
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the service did not come up:\n{log.read_text()}")
+                time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def run_docker_health_check(project: Path, base_url: str, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The Dockerfile's HEALTHCHECK command, run here against the service at `base_url`."""
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    probe = next(line for line in dockerfile.splitlines() if line.startswith("HEALTHCHECK CMD python "))
+    command = shlex.split(probe.removeprefix("HEALTHCHECK CMD "))
+    environment = project_env(project, PORT=base_url.rsplit(":", 1)[1], **settings)
+    return subprocess.run(
+        [sys.executable, *command[1:]], env=environment, capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+def json_lines(log: Path) -> list[dict[str, Any]]:
+    lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in lines]
+
+
+def test_tls_service_answers_the_generated_client(
+    project: Path, client_module: ModuleType, tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    log = tmp_path / "service.log"
+    context = tls_files.client_context(with_client_cert=False)
+    tls = {"TLS_CERT_FILE": str(tls_files.server_cert), "TLS_KEY_FILE": str(tls_files.server_key)}
+    with running(project, log, context, **tls) as base_url:
+        assert base_url.startswith("https://")
+        with httpx.Client(base_url=base_url, verify=context) as http_client:
+            pets = client_module.Client(http_client=http_client).list_pets()
+        assert [pet.name for pet in pets] == ["Rex", "Tom"]
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(base_url + "/healthz", timeout=5)  # the CA is not in the default trust store
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(base_url.replace("https://", "http://") + "/healthz", timeout=5)
+        assert run_docker_health_check(project, base_url, tls).returncode == 0
+    assert run_docker_health_check(project, base_url, tls).returncode != 0, "the probe must fail once it is down"
+    records = json_lines(log)  # every line the service wrote is one JSON object
+    requests = [record for record in records if record.get("message") == "request"]
+    (listed,) = [record for record in requests if record.get("path") == "/pets"]
+    assert {"method": "GET", "status": 200}.items() <= listed.items()
+    assert all(record["request_id"] for record in requests)
+
+
+def test_mutual_tls_refuses_clients_without_a_certificate(
+    project: Path, client_module: ModuleType, tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    log = tmp_path / "service.log"
+    with_certificate = tls_files.client_context(with_client_cert=True)
+    mutual = {
+        "TLS_CERT_FILE": str(tls_files.server_cert),
+        "TLS_KEY_FILE": str(tls_files.server_key),
+        "TLS_CLIENT_CA_FILE": str(tls_files.ca),
+    }
+    with running(project, log, with_certificate, **mutual) as base_url:
+        with httpx.Client(base_url=base_url, verify=with_certificate) as http_client:
+            pet = client_module.Client(http_client=http_client, retry=None).get_pet(pet_id=1)
+        assert pet.name
+        without_certificate = tls_files.client_context(with_client_cert=False)
+        with httpx.Client(base_url=base_url, verify=without_certificate) as http_client:
+            client = client_module.Client(http_client=http_client)
+            with pytest.raises((httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError, ssl.SSLError)):
+                client.get_pet(pet_id=1)
+    assert any(record.get("path") == "/pets/1" for record in json_lines(log))
+
+
+def test_invalid_settings_stop_the_service_with_the_variable_named(project: Path, tmp_path: Path) -> None:
+    environment = project_env(project, PORT="not-a-port", TLS_CERT_FILE="only-half.pem")
+    completed = subprocess.run(
+        [sys.executable, "-m", PACKAGE], cwd=project, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 1
+    assert "invalid settings" in completed.stderr and "port" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_cors_is_off_unless_origins_are_configured(project: Path, tmp_path: Path) -> None:
+    preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "GET"}
+    with running(project, tmp_path / "closed.log", None) as base_url:
+        closed = httpx.options(base_url + "/pets", headers=preflight)
+        assert "access-control-allow-origin" not in closed.headers
+    with running(project, tmp_path / "open.log", None, CORS_ALLOW_ORIGINS="https://app.example") as base_url:
+        opened = httpx.options(base_url + "/pets", headers=preflight)
+        assert opened.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_workers_setting_starts_that_many_worker_processes(project: Path, tmp_path: Path) -> None:
+    log = tmp_path / "workers.log"
+    with running(project, log, None, WORKERS="2") as base_url:
+        assert httpx.get(base_url + "/healthz").status_code == 200
+        deadline = time.monotonic() + 20
+        while log.read_text(encoding="utf-8").count("Started server process") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert log.read_text(encoding="utf-8").count("Started server process") >= 2, log.read_text()
+    assert os.cpu_count()
