@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from .routes import pets as _routes_pets
@@ -59,6 +60,13 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
     app.add_middleware(JsonMediaTypeMiddleware)
     app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
+    if settings.cors_allow_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_allow_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
     app.include_router(
