@@ -158,3 +158,36 @@ def test_workers_setting_starts_that_many_worker_processes(project: Path, tmp_pa
             time.sleep(0.2)
     assert log.read_text(encoding="utf-8").count("Started server process") >= 2, log.read_text()
     assert os.cpu_count()
+
+
+def run_load_test(project: Path, base_url: str, **settings: str) -> subprocess.CompletedProcess[str]:
+    environment = project_env(project, LOADTEST_BASE_URL=base_url, **settings)
+    return subprocess.run(
+        [sys.executable, "-m", f"{PACKAGE}.loadtest"], env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_load_test_reports_throughput_and_latency_percentiles(project: Path, tmp_path: Path) -> None:
+    with running(project, tmp_path / "service.log", None) as base_url:
+        result = run_load_test(project, base_url, LOADTEST_REQUESTS="150", LOADTEST_CONCURRENCY="4")
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary, report_line = result.stdout.strip().splitlines()
+    report = json.loads(report_line)
+    assert report["requests"] == 150 and report["errors"] == 0 and report["failures"] == []
+    assert 0 < report["p50_ms"] <= report["p95_ms"] <= report["p99_ms"]
+    assert report["rps"] > 0 and "requests/s" in summary
+    logged = {record["path"] for record in json_lines(tmp_path / "service.log") if record.get("message") == "request"}
+    assert {"/pets", "/pets/1", "/store/inventory"} <= logged, "every loadable operation was exercised"
+
+
+def test_load_test_fails_past_its_thresholds_and_over_tls(project: Path, tls_files: TlsFiles, tmp_path: Path) -> None:
+    tls = {"TLS_CERT_FILE": str(tls_files.server_cert), "TLS_KEY_FILE": str(tls_files.server_key)}
+    context = tls_files.client_context(with_client_cert=False)
+    with running(project, tmp_path / "service.log", context, **tls) as base_url:
+        trusted = {"LOADTEST_REQUESTS": "40", "LOADTEST_CA_FILE": str(tls_files.ca)}
+        assert run_load_test(project, base_url, **trusted).returncode == 0
+        too_strict = run_load_test(project, base_url, **trusted, LOADTEST_MAX_P99_MS="0.001", LOADTEST_MIN_RPS="1e9")
+        assert too_strict.returncode == 1
+        assert "FAIL: p99" in too_strict.stderr and "LOADTEST_MIN_RPS" in too_strict.stderr
+        untrusted = run_load_test(project, base_url, LOADTEST_REQUESTS="10")  # the CA is not trusted: all fail
+        assert untrusted.returncode == 1 and "error rate 1.0000" in untrusted.stderr

@@ -8,6 +8,7 @@ from collections import defaultdict
 from generator.ir.model import Contract, Operation
 from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render, static_file
+from generator.targets.fastapi.load_views import load_requests
 from generator.targets.fastapi.security_views import SchemeView, scheme_view, security_dependency
 from generator.targets.fastapi.views import OperationView, operation_view, router_module_name
 from generator.targets.imports import isort_order, used_names
@@ -77,6 +78,12 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{options.package_dir}/py.typed", ""),
         file(f"{options.package_dir}/app.py", "fastapi/app.py.jinja"),
         file(f"{options.package_dir}/__main__.py", "fastapi/main.py.jinja"),
+        file(
+            f"{options.package_dir}/loadtest.py",
+            "fastapi/loadtest.py.jinja",
+            requests=load_requests(service.operations),
+        ),
+        FileSpec(f"{generated}/load_runtime.py", static_file("fastapi/static/load_runtime.py")),
         FileSpec(
             f"{options.package_dir}/service.py",
             render(environment, "fastapi/user_service.py.jinja", base),
