@@ -25,6 +25,7 @@ DEPENDENCIES = (
     *graphql_schema.DEPENDENCIES,
     "ariadne>=0.23",
     "graphql-core>=3.2",
+    "pydantic-settings>=2.7",
     "starlette>=0.37",
     "uvicorn[standard]>=0.30",
 )
