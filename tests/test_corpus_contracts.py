@@ -409,3 +409,55 @@ def test_decimal_numbers_stay_json_numbers(places_project: Path) -> None:
 
 def test_decimal_numbers_pass_their_contract_tests(places_project: Path) -> None:
     run_contract_tests(places_project, max_examples=10)
+
+
+# --- a discriminator whose value names no schema (azure.com edgegateway) ------------------------
+
+ROLES: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Roles", "version": "1"},
+    "paths": {
+        "/roles/{name}": {
+            "put": {
+                "operationId": "putRole",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Role"}}},
+                },
+                "responses": _ok({"type": "object"}),
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Base": {"type": "object", "properties": {"id": {"type": "string", "maxLength": 4}}},
+            "Role": {
+                "type": "object",
+                "allOf": [{"$ref": "#/components/schemas/Base"}],
+                "discriminator": {"propertyName": "kind"},
+                "required": ["kind"],
+                "properties": {"kind": {"type": "string", "enum": ["IOT", "Cognitive"]}},
+            },
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def roles_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _project(tmp_path_factory, "roles", ROLES)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({"kind": "Cognitive"}, 200), ({"kind": "IOT", "id": "r1"}, 200), ({"kind": "IOT", "id": "r1234"}, 422)],
+)
+def test_discriminator_is_a_hint_to_the_contract_check(roles_project: Path, body: dict[str, Any], status: int) -> None:
+    with TestClient(_load_app(roles_project, "roles")) as http:
+        response = http.put("/roles/r", json=body)
+    assert response.status_code == status, response.text
+
+
+def test_discriminator_without_schemas_passes_its_contract_tests(roles_project: Path) -> None:
+    run_contract_tests(roles_project, max_examples=20)

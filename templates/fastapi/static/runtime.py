@@ -513,10 +513,26 @@ def _lenient_patterns(validator_class: Any) -> Any:
     return jsonschema_validators.extend(validator_class, {"pattern": pattern})
 
 
+def _discriminators_as_hints(validator_class: Any) -> Any:
+    """`allOf`, `anyOf` and `oneOf` as JSON Schema reads them, whether or not a `discriminator` sits beside them.
+
+    openapi-schema-validator replaces them with the one schema the discriminating value names (its
+    `mapping`, else `#/components/schemas/<value>`): a value the contract's enum allows but no schema
+    is named after (azure.com edgegateway's Role `kind: Cognitive`) is refused as unresolvable, and
+    the `allOf` members are never checked. The discriminator helps choose a model; the models still
+    apply it, and schemathesis generates and checks as JSON Schema does.
+    """
+    keywords: Any = importlib.import_module("jsonschema._keywords")
+    jsonschema_validators: Any = importlib.import_module("jsonschema.validators")
+    return jsonschema_validators.extend(
+        validator_class, {"allOf": keywords.allOf, "anyOf": keywords.anyOf, "oneOf": keywords.oneOf}
+    )
+
+
 def _contract_validator(schema_pointer: str) -> Any:
     """A validator for the schema at `schema_pointer` in the shipped contract (its `$ref`s resolved there)."""
     is_31 = str(CONTRACT.get("openapi", "")).startswith("3.1")
-    validator_class: Any = _lenient_patterns(OAS31Validator if is_31 else OAS30Validator)
+    validator_class: Any = _discriminators_as_hints(_lenient_patterns(OAS31Validator if is_31 else OAS30Validator))
     checker = oas31_format_checker if is_31 else oas30_format_checker
     return validator_class({**CONTRACT, "$ref": "#" + schema_pointer}, format_checker=checker)
 
