@@ -663,3 +663,128 @@ def test_dependencies_pin_health_and_reflection_to_the_grpcio_minimum() -> None:
     pins = dict(requirement.split(">=") for requirement in grpc_server.dependencies(contract))
     assert set(pins) == {"protobuf", "grpcio", "grpcio-health-checking", "grpcio-reflection"}
     assert pins["grpcio-health-checking"] == pins["grpcio-reflection"] == pins["grpcio"]
+
+
+# --- Readiness and invalid settings ---------------------------------------------------------------
+
+
+def test_health_is_not_serving_until_the_readiness_hook_says_ready(inventory_project: Path) -> None:
+    """`Services(..., readiness=coroutine function)`: asked again on every Check, for "" and each service."""
+    server_module = import_package(inventory_project, "server")
+    mock = import_package(inventory_project, "_generated.mock")
+    runtime = import_package(inventory_project, "_generated.server_runtime")
+    ready = False
+
+    async def readiness() -> bool:
+        return ready
+
+    async def statuses(stub: Any) -> list[int]:
+        names = ("", "inventory.v1.Inventory")
+        answers = [await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=5) for name in names]
+        return [answer.status for answer in answers]
+
+    async def scenario(target: str) -> tuple[list[int], list[int]]:
+        nonlocal ready
+        services = server_module.Services(inventory=mock.MockInventoryServicer(), readiness=readiness)
+        server = server_module.create_server(services, target, runtime.Settings(log_level="WARNING"))
+        await server.start()
+        try:
+            async with grpc.aio.insecure_channel(target) as channel:
+                stub = health_pb2_grpc.HealthStub(channel)
+                before = await statuses(stub)
+                ready = True
+                return before, await statuses(stub)
+        finally:
+            await server.stop(None)
+
+    before, after = asyncio.run(scenario(f"127.0.0.1:{free_port()}"))
+    assert before == [health_pb2.HealthCheckResponse.NOT_SERVING] * 2
+    assert after == [health_pb2.HealthCheckResponse.SERVING] * 2
+
+
+def test_sync_readiness_hook_is_a_plain_function_and_one_that_raises_means_not_ready(store_project: Path) -> None:
+    server_module = import_package(store_project, "server")
+    sync_mock = import_package(store_project, "_generated.sync_mock")
+    runtime = import_package(store_project, "_generated.server_runtime")
+    answers = iter([True, False])
+
+    def readiness() -> bool:
+        answer = next(answers, None)
+        if answer is None:
+            raise ConnectionError("database unreachable")
+        return answer
+
+    services = server_module.SyncServices(
+        catalog=sync_mock.MockCatalogSyncServicer(), orders=sync_mock.MockOrdersSyncServicer(), readiness=readiness
+    )
+    target = f"127.0.0.1:{free_port()}"
+    server = server_module.create_sync_server(services, target, runtime.Settings(log_level="CRITICAL"))
+    server.start()
+    try:
+        with open_channel(target) as channel:
+            seen = [check_health(channel, "acme.orders.v1.Orders") for _ in range(3)]
+    finally:
+        server.stop(None).wait()
+    serving, not_serving = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
+    assert seen == [serving, not_serving, not_serving]
+
+
+def test_settings_are_validated_and_take_field_names_in_code(inventory_project: Path) -> None:
+    runtime = import_package(inventory_project, "_generated.server_runtime")
+    settings = runtime.Settings.from_env({"grpc_max_concurrent_rpcs": "8", "LOG_LEVEL": "debug", "TLS_KEY_FILE": ""})
+    assert (settings.max_concurrent_rpcs, settings.log_level, settings.tls) == (8, "DEBUG", False)
+    assert runtime.Settings(sync_workers=3, reflection=False).sync_workers == 3
+    for environ, variable in (
+        ({"PORT": "eighty"}, "port"),
+        ({"GRPC_REFLECTION": "maybe"}, "GRPC_REFLECTION"),
+        ({"GRPC_SYNC_WORKERS": "0"}, "GRPC_SYNC_WORKERS"),
+        ({"LOG_FORMAT": "xml"}, "log_format"),
+    ):
+        with pytest.raises(ValueError, match=variable):
+            runtime.Settings.from_env(environ)
+
+
+def test_invalid_settings_stop_python_m_with_one_message_and_no_traceback(inventory_project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", f"{package_of(inventory_project)}.server"],
+        cwd=inventory_project,
+        env=project_env(inventory_project, GRPC_MAX_SEND_MESSAGE_BYTES="lots", TLS_CERT_FILE="server.pem"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("invalid settings: ")
+    assert "GRPC_MAX_SEND_MESSAGE_BYTES" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_health_watch_streams_the_change_once_the_service_is_ready(inventory_project: Path) -> None:
+    """An open Watch asks the readiness hook again about every second, without any Check."""
+    server_module = import_package(inventory_project, "server")
+    mock = import_package(inventory_project, "_generated.mock")
+    runtime = import_package(inventory_project, "_generated.server_runtime")
+    ready = False
+
+    def readiness() -> bool:
+        return ready
+
+    async def scenario(target: str) -> list[int]:
+        nonlocal ready
+        services = server_module.Services(inventory=mock.MockInventoryServicer(), readiness=readiness)
+        server = server_module.create_server(services, target, runtime.Settings(log_level="WARNING"))
+        await server.start()
+        try:
+            async with grpc.aio.insecure_channel(target) as channel:
+                watch = health_pb2_grpc.HealthStub(channel).Watch(
+                    health_pb2.HealthCheckRequest(service="inventory.v1.Inventory"), timeout=10
+                )
+                seen = [(await watch.read()).status]
+                ready = True
+                seen.append((await watch.read()).status)
+                watch.cancel()
+                return seen
+        finally:
+            await server.stop(None)
+
+    seen = asyncio.run(scenario(f"127.0.0.1:{free_port()}"))
+    assert seen == [health_pb2.HealthCheckResponse.NOT_SERVING, health_pb2.HealthCheckResponse.SERVING]

@@ -34,8 +34,9 @@ from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
 
 NAME = "grpc-server"
-DEPENDENCIES: tuple[str, ...] = ()
-"""grpcio-health-checking and grpcio-reflection come with the grpcio pin (`dependencies`)."""
+DEPENDENCIES: tuple[str, ...] = ("pydantic-settings>=2.7",)
+"""`Settings` in `server_runtime.py`; grpcio-health-checking and grpcio-reflection come with the grpcio pin
+(`dependencies`)."""
 _COMPANIONS = ("grpcio-health-checking", "grpcio-reflection")
 _FALLBACK_GRPC = "grpcio>=1.60"
 
@@ -100,9 +101,8 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
 
 
 def _server_imports(server: ServerView) -> str:
-    runtime = [
-        ModuleImport(".server_runtime", name, name) for name in ("Settings", "build_aio_server", "build_sync_server")
-    ]
+    runtime_names = ("Readiness", "Settings", "SyncReadiness", "build_aio_server", "build_sync_server")
+    runtime = [ModuleImport(".server_runtime", name, name) for name in runtime_names]
     servicers = [
         ModuleImport(f".{flavour.servicers_module}", name, name)
         for flavour in (AIO, SYNC)

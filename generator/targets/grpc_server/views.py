@@ -271,7 +271,7 @@ def server_view(contract: ProtoContract, generated_package: str) -> ServerView:
         return f"{aliases[message.python_module]}.{path}"
 
     classes = NameScope(CLASS_NAMES)
-    attributes = NameScope()
+    attributes = NameScope(("readiness",))  # `Services.readiness` is the health hook, not a service
     services = tuple(
         _service(service, classes, attributes, annotation, aliases[service.python_module])
         for service in contract.services
