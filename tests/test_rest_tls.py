@@ -105,6 +105,8 @@ def test_tls_service_answers_the_generated_client(
     (listed,) = [record for record in requests if record.get("path") == "/pets"]
     assert {"method": "GET", "status": 200}.items() <= listed.items()
     assert all(record["request_id"] for record in requests)
+    access_lines = [record for record in records if record.get("logger") == "uvicorn.access"]
+    assert access_lines == [], "one line per request: the app's own, not uvicorn's access log too"
 
 
 def test_mutual_tls_refuses_clients_without_a_certificate(

@@ -208,7 +208,7 @@ def _mock_imports(views: list[OperationView]) -> dict[str, list[str]]:
     texts.extend(view.example_adapter or "" for view in views)
     texts.extend(view.return_type for view in views)
     return {
-        "typing": ["Any", "TypeVar"],
+        "typing": ["Any", "TypeVar", "cast"],
         "fastapi": used_names(texts, ("UploadFile",)),
         "package": used_names(texts, ("models",)),
         "runtime": isort_order({"ApiResponse", "EXAMPLES", *used_names(texts, ("Credentials",))}),
