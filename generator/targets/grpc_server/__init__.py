@@ -21,6 +21,7 @@ from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render, static_file
 from generator.targets import proto_python
 from generator.targets.grpc_server.examples import examples_document
+from generator.targets.grpc_server.load_views import unary_paths
 from generator.targets.grpc_server.views import (
     AIO,
     SYNC,
@@ -91,6 +92,9 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         ),
         renderer.file(f"{package}/server.py", "grpc_server/package_server.py.jinja"),
         renderer.file(f"{package}/__main__.py", "grpc_server/main.py.jinja"),
+        renderer.file(f"{package}/loadtest.py", "grpc_server/loadtest.py.jinja", paths=unary_paths(proto)),
+        FileSpec(f"{generated}/load_runtime.py", static_file("grpc_server/static/load_runtime.py")),
+        FileSpec(f"{generated}/load_stats.py", static_file("common/static/load_stats.py")),
         renderer.file(
             f"{package}/service.py",
             "grpc_server/user_service.py.jinja",
