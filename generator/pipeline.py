@@ -208,7 +208,8 @@ def plan_job(
         chosen = [target_for(name, contract.protocol) for name in targets]
         dependencies = [dep for target in chosen for dep in target.dependencies_for(contract)]
         test_dependencies = [dep for target in chosen for dep in target.test_dependencies]
-        files.extend(project.plan(contract, options, dependencies, test_dependencies))
+        otel_dependencies = [dep for target in chosen for dep in target.otel_dependencies]
+        files.extend(project.plan(contract, options, dependencies, test_dependencies, otel_dependencies))
     on_stage("format")
     try:
         formatted = format_python(files)

@@ -19,6 +19,7 @@ def plan(
     options: TargetOptions,
     dependencies: Iterable[str],
     test_dependencies: Iterable[str],
+    otel_dependencies: Iterable[str] = (),
 ) -> list[FileSpec]:
     environment = make_environment()
     context = {
@@ -30,6 +31,7 @@ def plan(
         "targets": list(options.targets),
         "dependencies": sorted(set(dependencies)),
         "test_dependencies": sorted(set(test_dependencies)),
+        "otel_dependencies": sorted(set(otel_dependencies)),
     }
     return [
         FileSpec(name, render(environment, f"project/{name}.jinja", context), Ownership.USER)

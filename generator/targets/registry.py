@@ -43,6 +43,8 @@ class Target:
     """Extra runtime requirements that depend on what the contract uses (e.g. email formats)."""
     default: bool = True
     """Generated when no `--target` is given (a target can start opt-in while it is incomplete)."""
+    otel_dependencies: tuple[str, ...] = ()
+    """The project's optional `otel` extra: what the generated code's OpenTelemetry hooks need."""
 
     def dependencies_for(self, contract: Contract) -> tuple[str, ...]:
         extra = self.contract_dependencies(contract) if self.contract_dependencies else ()
@@ -79,6 +81,7 @@ def _openapi_targets() -> tuple[Target, ...]:
             fastapi.plan,
             fastapi.DEPENDENCIES,
             contract_dependencies=fastapi.contract_dependencies,
+            otel_dependencies=fastapi.OTEL_DEPENDENCIES,
         ),
         Target(
             contract_tests.NAME,

@@ -25,6 +25,12 @@ DEPENDENCIES = (
     "openapi-schema-validator>=0.9",
     "jsonschema>=4.18",
 )
+OTEL_DEPENDENCIES = (
+    "opentelemetry-api>=1.25",
+    "opentelemetry-sdk>=1.25",
+    "opentelemetry-exporter-otlp-proto-http>=1.25",
+)
+"""The project's `otel` extra: tracing and metrics are on once it is installed and an exporter configured."""
 
 
 def contract_dependencies(contract: Contract) -> tuple[str, ...]:
