@@ -52,7 +52,10 @@ async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> Lo
     ) as client:
 
         async def send_one(number: int) -> bool:
-            return answered(await client.post(GRAPHQL_PATH, json=bodies[number % len(bodies)]))
+            try:
+                return answered(await client.post(GRAPHQL_PATH, json=bodies[number % len(bodies)]))
+            except (httpx.HTTPError, ValueError):  # ValueError: the answer is not JSON
+                return False
 
         return await measure(send_one, settings)
 

@@ -42,7 +42,10 @@ async def run(requests: Sequence[LoadRequest], settings: HttpLoadSettings) -> Lo
 
         async def send_one(number: int) -> bool:
             request = requests[number % len(requests)]
-            response = await client.get(request.path, params=list(request.query))
+            try:
+                response = await client.get(request.path, params=list(request.query))
+            except httpx.HTTPError:
+                return False
             return response.is_success
 
         return await measure(send_one, settings)

@@ -59,8 +59,11 @@ async def run(requests: Sequence[tuple[str, bytes]], settings: GrpcLoadSettings)
 
         async def send_one(number: int) -> bool:
             call, payload = calls[number % len(calls)]
-            await call(payload, timeout=settings.timeout_seconds)
-            return True  # a status other than OK raises grpc.aio.AioRpcError: an error of the run
+            try:
+                await call(payload, timeout=settings.timeout_seconds)
+            except grpc.RpcError:  # any status but OK
+                return False
+            return True
 
         return await measure(send_one, settings)
 
