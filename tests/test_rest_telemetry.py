@@ -32,6 +32,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PACKAGE = "otelpets"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+Modules = tuple[ModuleType, ModuleType, ModuleType, ModuleType]
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +41,20 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def modules(project: Path) -> tuple[ModuleType, ModuleType, ModuleType]:
-    application, mock, runtime = import_generated(
-        project, f"{PACKAGE}._generated.application", f"{PACKAGE}._generated.mock", f"{PACKAGE}._generated.runtime"
+def modules(project: Path) -> tuple[ModuleType, ModuleType, ModuleType, ModuleType]:
+    application, mock, runtime, telemetry = import_generated(
+        project,
+        f"{PACKAGE}._generated.application",
+        f"{PACKAGE}._generated.mock",
+        f"{PACKAGE}._generated.runtime",
+        f"{PACKAGE}._generated.telemetry",
     )
-    return application, mock, runtime
+    return application, mock, runtime, telemetry
 
 
 class Traced:
-    def __init__(self, modules: tuple[ModuleType, ModuleType, ModuleType]) -> None:
-        application, mock, runtime = modules
+    def __init__(self, modules: Modules) -> None:
+        application, mock, runtime, _ = modules
         self.spans = InMemorySpanExporter()
         tracer_provider = TracerProvider()
         tracer_provider.add_span_processor(SimpleSpanProcessor(self.spans))
@@ -78,7 +83,7 @@ class Traced:
         ]
 
 
-def test_one_server_span_per_request_named_by_route(modules: tuple[ModuleType, ModuleType, ModuleType]) -> None:
+def test_one_server_span_per_request_named_by_route(modules: Modules) -> None:
     traced = Traced(modules)
     response = traced.client.get("/pets/1", headers={"x-request-id": "req-1"})
     traced.client.get("/pets")
@@ -96,7 +101,7 @@ def test_one_server_span_per_request_named_by_route(modules: tuple[ModuleType, M
     }
 
 
-def test_span_continues_the_incoming_traceparent(modules: tuple[ModuleType, ModuleType, ModuleType]) -> None:
+def test_span_continues_the_incoming_traceparent(modules: Modules) -> None:
     traced = Traced(modules)
     traced.client.get("/pets", headers={"traceparent": TRACEPARENT})
 
@@ -105,7 +110,7 @@ def test_span_continues_the_incoming_traceparent(modules: tuple[ModuleType, Modu
     assert span.parent is not None and format(span.parent.span_id, "016x") == "00f067aa0ba902b7"
 
 
-def test_unrouted_request_span_is_named_by_method(modules: tuple[ModuleType, ModuleType, ModuleType]) -> None:
+def test_unrouted_request_span_is_named_by_method(modules: Modules) -> None:
     traced = Traced(modules)
     assert traced.client.get("/no/such/path").status_code == 404
 
@@ -115,7 +120,7 @@ def test_unrouted_request_span_is_named_by_method(modules: tuple[ModuleType, Mod
     assert "http.route" not in (span.attributes or {})
 
 
-def test_requests_are_counted_and_timed(modules: tuple[ModuleType, ModuleType, ModuleType]) -> None:
+def test_requests_are_counted_and_timed(modules: Modules) -> None:
     traced = Traced(modules)
     for _ in range(3):
         traced.client.get("/pets")
@@ -142,10 +147,10 @@ def test_requests_are_counted_and_timed(modules: tuple[ModuleType, ModuleType, M
     ],
 )
 def test_exporter_is_configured_by_the_standard_variables(
-    modules: tuple[ModuleType, ModuleType, ModuleType], environ: dict[str, str], configured: bool
+    modules: Modules, environ: dict[str, str], configured: bool
 ) -> None:
-    runtime = modules[2]
-    assert runtime.telemetry_configured(environ) is configured
+    telemetry = modules[3]
+    assert telemetry.telemetry_configured(environ) is configured
 
 
 _IMPORTS_OTEL = f"""

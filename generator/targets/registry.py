@@ -72,7 +72,7 @@ def protocol_targets(protocol: str) -> tuple[Target, ...]:
 
 
 def _openapi_targets() -> tuple[Target, ...]:
-    from generator.targets import contract_tests, fastapi, httpx_client
+    from generator.targets import contract_tests, fastapi, httpx_client, telemetry
 
     return (
         Target(
@@ -81,7 +81,7 @@ def _openapi_targets() -> tuple[Target, ...]:
             fastapi.plan,
             fastapi.DEPENDENCIES,
             contract_dependencies=fastapi.contract_dependencies,
-            otel_dependencies=fastapi.OTEL_DEPENDENCIES,
+            otel_dependencies=telemetry.OTEL_DEPENDENCIES,
         ),
         Target(
             contract_tests.NAME,
@@ -102,10 +102,16 @@ def _openapi_targets() -> tuple[Target, ...]:
 
 
 def _graphql_targets() -> tuple[Target, ...]:
-    from generator.targets import ariadne, graphql_client, graphql_contract_tests
+    from generator.targets import ariadne, graphql_client, graphql_contract_tests, telemetry
 
     return (
-        Target(ariadne.NAME, "graphql", ariadne.plan, ariadne.DEPENDENCIES),
+        Target(
+            ariadne.NAME,
+            "graphql",
+            ariadne.plan,
+            ariadne.DEPENDENCIES,
+            otel_dependencies=telemetry.OTEL_DEPENDENCIES,
+        ),
         Target(
             graphql_contract_tests.NAME,
             "graphql",

@@ -20,6 +20,7 @@ from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
 from generator.targets.layout import from_import
 from generator.targets.options import TargetOptions
+from generator.targets.telemetry import telemetry_file
 
 NAME = "ariadne"
 DEPENDENCIES = (
@@ -47,6 +48,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     return [
         *graphql_schema.plan(contract, options),
         FileSpec(f"{generated}/server_runtime.py", static_file("ariadne/static/server_runtime.py")),
+        telemetry_file(generated),
         file(
             f"{generated}/resolvers.py",
             "ariadne/resolvers.py.jinja",

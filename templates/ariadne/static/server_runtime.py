@@ -53,6 +53,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .telemetry import RequestTelemetry, request_telemetry
+
 Info: TypeAlias = GraphQLResolveInfo
 """The second argument of every resolver: the field being resolved, the schema, `info.context`."""
 
@@ -657,11 +659,13 @@ class _BodyTooLarge(Exception):
 
 
 class RequestContextMiddleware:
-    """Request ids, the request body size limit (413) and one structured log line per request."""
+    """Request ids, the request body size limit (413), one structured log line per request and,
+    when telemetry is on, one server span per HTTP request."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, telemetry: RequestTelemetry | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self._telemetry = telemetry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -698,7 +702,12 @@ class RequestContextMiddleware:
         try:
             if scope["type"] == "http" and _declared_length(headers) > self.max_body_bytes:
                 raise _BodyTooLarge
-            await self.app(scope, limited_receive if scope["type"] == "http" else receive, send_with_id)
+            if scope["type"] != "http":
+                await self.app(scope, receive, send_with_id)
+            elif self._telemetry is None:
+                await self.app(scope, limited_receive, send_with_id)
+            else:
+                await self._telemetry.traced(self.app, scope, limited_receive, send_with_id, request_id)
         except _BodyTooLarge:
             if response_started:
                 raise
@@ -733,9 +742,28 @@ GRAPHQL_PATH = "/graphql"
 GRAPHQL_LOGGER = "graphql"
 
 
-def build_app(schema: GraphQLSchema, settings: Settings, *, readiness: Readiness | None = None) -> Starlette:
-    """GraphQL over HTTP (POST; GET only if allowed) and graphql-transport-ws at /graphql, plus health."""
+def build_app(
+    schema: GraphQLSchema,
+    settings: Settings,
+    *,
+    readiness: Readiness | None = None,
+    service_name: str = "graphql",
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
+) -> Starlette:
+    """GraphQL over HTTP (POST; GET only if allowed) and graphql-transport-ws at /graphql, plus health.
+
+    OpenTelemetry (see `telemetry.request_telemetry`) traces each HTTP request, the GraphQL
+    operation's name as `graphql.operation.name`, when an `OTEL_*` exporter is configured or
+    `tracer_provider` is given; otherwise it is never imported.
+    """
     configure_logging(settings)
+    telemetry = request_telemetry(
+        service_name,
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+        state_attributes={"graphql_operation": "graphql.operation.name"},
+    )
     graphql_logger = logging.getLogger(GRAPHQL_LOGGER)
     if not any(isinstance(existing, ClientErrorFilter) for existing in graphql_logger.filters):
         graphql_logger.addFilter(ClientErrorFilter())
@@ -769,16 +797,18 @@ def build_app(schema: GraphQLSchema, settings: Settings, *, readiness: Readiness
             Route(GRAPHQL_PATH, graphql.handle_request, methods=["GET", "POST", "OPTIONS"]),
             WebSocketRoute(GRAPHQL_PATH, graphql_socket),
         ],
-        middleware=_middleware(settings),
+        middleware=_middleware(settings, telemetry),
     )
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(settings: Settings, telemetry: RequestTelemetry | None = None) -> list[Middleware]:
     """Request ids, limits and logging around everything; CORS only where origins are configured.
 
     CORS sits inside the request context so that preflight answers are logged and carry request ids.
     """
-    middleware = [Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, telemetry=telemetry)
+    ]
     if settings.cors_allow_origins:
         middleware.append(
             Middleware(

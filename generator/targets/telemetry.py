@@ -1,0 +1,21 @@
+"""What the generated services' OpenTelemetry hooks (`_generated/telemetry.py`) need installed.
+
+The hooks are off unless an exporter is configured, so these go into an optional `otel` extra of
+the project rather than its dependencies.
+"""
+
+from __future__ import annotations
+
+from generator.plan import FileSpec
+from generator.render import static_file
+
+OTEL_DEPENDENCIES = (
+    "opentelemetry-api>=1.25",
+    "opentelemetry-sdk>=1.25",
+    "opentelemetry-exporter-otlp-proto-http>=1.25",
+)
+
+
+def telemetry_file(generated_dir: str) -> FileSpec:
+    """The shared runtime module both HTTP servers (FastAPI, Ariadne) import their request spans from."""
+    return FileSpec(f"{generated_dir}/telemetry.py", static_file("common/static/telemetry.py"))
