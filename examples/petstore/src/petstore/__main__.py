@@ -32,6 +32,7 @@ def main() -> None:
         ssl_ca_certs=settings.tls_client_ca_file,
         ssl_cert_reqs=ssl.CERT_REQUIRED if settings.tls_client_ca_file else ssl.CERT_NONE,
         log_config=None,
+        access_log=False,  # the app logs one JSON line per request itself (with its request id)
         proxy_headers=True,
     )
 

@@ -3,15 +3,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 
 from .executable_schema import make_schema
 from .resolvers import Resolvers
 from .server_runtime import Readiness, Settings, build_app
 
+SERVICE_NAME = "bookshop"
+
 
 def create_app(
-    resolvers: Resolvers, *, settings: Settings | None = None, readiness: Readiness | None = None
+    resolvers: Resolvers,
+    *,
+    settings: Settings | None = None,
+    readiness: Readiness | None = None,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> Starlette:
-    """GraphQL at /graphql (HTTP and graphql-transport-ws), /healthz and /readyz, limits from `settings`."""
-    return build_app(make_schema(resolvers), settings or Settings.from_env(), readiness=readiness)
+    """GraphQL at /graphql (HTTP and graphql-transport-ws), /healthz and /readyz, limits from `settings`.
+
+    OpenTelemetry tracing and metrics are on when the `otel` extra is installed and the standard
+    `OTEL_*` variables configure an exporter, or when you pass your own `tracer_provider` (and
+    `meter_provider`); otherwise OpenTelemetry is not imported at all.
+    """
+    return build_app(
+        make_schema(resolvers),
+        settings or Settings.from_env(),
+        readiness=readiness,
+        service_name=SERVICE_NAME,
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+    )

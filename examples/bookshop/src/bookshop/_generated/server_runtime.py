@@ -12,7 +12,6 @@ import datetime
 import enum
 import json
 import logging
-import os
 import sys
 import time
 import uuid
@@ -20,7 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import ModuleType
-from typing import Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 
 from ariadne import (
     EnumType,
@@ -50,15 +49,19 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.validation import ASTValidationRule
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
+
+from .telemetry import RequestTelemetry, request_telemetry
 
 Info: TypeAlias = GraphQLResolveInfo
 """The second argument of every resolver: the field being resolved, the schema, `info.context`."""
@@ -550,39 +553,100 @@ class ClientErrorFilter(logging.Filter):
 # --- Settings and logging --------------------------------------------------------------------
 
 
-def _flag(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+class Settings(BaseSettings):
+    """Process settings from environment variables (twelve-factor): a field's name upper-cased, or its alias.
 
+    HOST, PORT, WORKERS (uvicorn worker processes), LOG_LEVEL, LOG_FORMAT (json or text),
+    GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COST (every field costs 1), GRAPHQL_INTROSPECTION,
+    GRAPHQL_ALLOW_GET (queries over GET), MAX_BODY_BYTES (larger request bodies and WebSocket
+    messages are refused), GRAPHQL_DEBUG (exception details in errors), TLS_CERT_FILE and
+    TLS_KEY_FILE (serve HTTPS), TLS_CLIENT_CA_FILE (mutual TLS: clients must present a certificate
+    this CA signed), CORS_ALLOW_ORIGINS (comma-separated; empty: no CORS). A value that does not
+    parse stops the service at start-up with the variable's name. Keyword construction takes the
+    field names (`Settings(max_depth=5)`).
+    """
 
-@dataclass(frozen=True)
-class Settings:
-    """Process settings, read from the environment (twelve-factor style)."""
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
 
-    log_level: str = "INFO"
-    json_logs: bool = True
-    max_depth: int = 10
-    max_cost: int = 1000
-    introspection: bool = True
-    allow_get: bool = False
-    max_body_bytes: int = 1024 * 1024
-    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    max_depth: int = Field(default=10, ge=1, validation_alias="GRAPHQL_MAX_DEPTH")
+    max_cost: int = Field(default=1000, ge=1, validation_alias="GRAPHQL_MAX_COST")
+    introspection: bool = Field(default=True, validation_alias="GRAPHQL_INTROSPECTION")
+    allow_get: bool = Field(default=False, validation_alias="GRAPHQL_ALLOW_GET")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=0)
+    debug: bool = Field(default=False, validation_alias="GRAPHQL_DEBUG")
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    tls_client_ca_file: str | None = None
+    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _field_names_as_variables(cls, values: Any) -> Any:
+        """`Settings(max_depth=5)` as well as GRAPHQL_MAX_DEPTH=5: a keyword wins over the environment.
+
+        (`populate_by_name` would do this, but pydantic-settings then also reads the bare field
+        name from the environment: DEBUG would switch on GRAPHQL_DEBUG.)
+        """
+        if not isinstance(values, Mapping):
+            return values
+        renamed = dict(values)
+        for name, variable in _environment_names(cls).items():
+            if name in renamed and name != variable:
+                renamed[variable] = renamed.pop(name)
+        return renamed
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> Settings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all")
+        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
+            raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """LOG_LEVEL, LOG_FORMAT (json|text), GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_COST, GRAPHQL_INTROSPECTION,
-        GRAPHQL_ALLOW_GET, MAX_BODY_BYTES, GRAPHQL_DEBUG."""
-        env = os.environ if environ is None else environ
-        defaults = cls()
-        return cls(
-            log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
-            json_logs=env.get("LOG_FORMAT", "json").lower() != "text",
-            max_depth=int(env.get("GRAPHQL_MAX_DEPTH", defaults.max_depth)),
-            max_cost=int(env.get("GRAPHQL_MAX_COST", defaults.max_cost)),
-            introspection=_flag(env.get("GRAPHQL_INTROSPECTION", "true")),
-            allow_get=_flag(env.get("GRAPHQL_ALLOW_GET", "false")),
-            max_body_bytes=int(env.get("MAX_BODY_BYTES", defaults.max_body_bytes)),
-            debug=_flag(env.get("GRAPHQL_DEBUG", "false")),
-        )
+        """The settings in `environ` (default: the process environment), defaults for the rest."""
+        if environ is None:
+            return cls()
+        fields = {variable.upper(): variable for variable in _environment_names(cls).values()}
+        given = {
+            fields[key.upper()]: value for key, value in environ.items() if key.upper() in fields
+        }
+        return cls.model_validate(given)
+
+
+def _environment_names(settings_class: type[BaseSettings]) -> dict[str, str]:
+    """Each field's name and the key it is validated under: its environment variable's name, where that differs."""
+    return {
+        name: info.validation_alias if isinstance(info.validation_alias, str) else name
+        for name, info in settings_class.model_fields.items()
+    }
 
 
 _RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -641,11 +705,15 @@ class _BodyTooLarge(Exception):
 
 
 class RequestContextMiddleware:
-    """Request ids, the request body size limit (413) and one structured log line per request."""
+    """Request ids, the request body size limit (413), one structured log line per request and,
+    when telemetry is on, one server span per HTTP request."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, telemetry: RequestTelemetry | None = None
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self._telemetry = telemetry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -685,9 +753,14 @@ class RequestContextMiddleware:
         try:
             if scope["type"] == "http" and _declared_length(headers) > self.max_body_bytes:
                 raise _BodyTooLarge
-            await self.app(
-                scope, limited_receive if scope["type"] == "http" else receive, send_with_id
-            )
+            if scope["type"] != "http":
+                await self.app(scope, receive, send_with_id)
+            elif self._telemetry is None:
+                await self.app(scope, limited_receive, send_with_id)
+            else:
+                await self._telemetry.traced(
+                    self.app, scope, limited_receive, send_with_id, request_id
+                )
         except _BodyTooLarge:
             if response_started:
                 raise
@@ -725,10 +798,27 @@ GRAPHQL_LOGGER = "graphql"
 
 
 def build_app(
-    schema: GraphQLSchema, settings: Settings, *, readiness: Readiness | None = None
+    schema: GraphQLSchema,
+    settings: Settings,
+    *,
+    readiness: Readiness | None = None,
+    service_name: str = "graphql",
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> Starlette:
-    """GraphQL over HTTP (POST; GET only if allowed) and graphql-transport-ws at /graphql, plus health."""
+    """GraphQL over HTTP (POST; GET only if allowed) and graphql-transport-ws at /graphql, plus health.
+
+    OpenTelemetry (see `telemetry.request_telemetry`) traces each HTTP request, the GraphQL
+    operation's name as `graphql.operation.name`, when an `OTEL_*` exporter is configured or
+    `tracer_provider` is given; otherwise it is never imported.
+    """
     configure_logging(settings)
+    telemetry = request_telemetry(
+        service_name,
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+        state_attributes={"graphql_operation": "graphql.operation.name"},
+    )
     graphql_logger = logging.getLogger(GRAPHQL_LOGGER)
     if not any(isinstance(existing, ClientErrorFilter) for existing in graphql_logger.filters):
         graphql_logger.addFilter(ClientErrorFilter())
@@ -764,5 +854,27 @@ def build_app(
             Route(GRAPHQL_PATH, graphql.handle_request, methods=["GET", "POST", "OPTIONS"]),
             WebSocketRoute(GRAPHQL_PATH, graphql_socket),
         ],
-        middleware=[Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)],
+        middleware=_middleware(settings, telemetry),
     )
+
+
+def _middleware(settings: Settings, telemetry: RequestTelemetry | None = None) -> list[Middleware]:
+    """Request ids, limits and logging around everything; CORS only where origins are configured.
+
+    CORS sits inside the request context so that preflight answers are logged and carry request ids.
+    """
+    middleware = [
+        Middleware(
+            RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, telemetry=telemetry
+        )
+    ]
+    if settings.cors_allow_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_allow_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["*"],
+            )
+        )
+    return middleware

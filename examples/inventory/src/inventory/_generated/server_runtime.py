@@ -15,7 +15,6 @@ import datetime
 import inspect
 import json
 import logging
-import os
 import signal
 import sys
 import threading
@@ -27,13 +26,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Literal, Protocol, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2, json_format
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped, unused-ignore]
 from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, unused-ignore]
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Request = TypeVar("Request", bound=Message)
 Response = TypeVar("Response", bound=Message)
@@ -236,62 +237,99 @@ def _load_examples(package: str) -> Examples:
 _MEBIBYTE = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Process settings, read from the environment (twelve-factor style)."""
+class Settings(BaseSettings):
+    """Process settings from environment variables (twelve-factor), case-insensitive.
 
-    host: str = "127.0.0.1"
-    port: int = 50051
-    tls_cert_file: str = ""
-    tls_key_file: str = ""
-    tls_client_ca_file: str = ""
+    GRPC_HOST or HOST (127.0.0.1), PORT (50051), TLS_CERT_FILE and TLS_KEY_FILE (serve TLS; set
+    together), TLS_CLIENT_CA_FILE (mutual TLS: clients must present a certificate this CA signed),
+    LOG_LEVEL (INFO), LOG_FORMAT (json or text), GRPC_MAX_RECEIVE_MESSAGE_BYTES and
+    GRPC_MAX_SEND_MESSAGE_BYTES (4 MiB), GRPC_MAX_CONCURRENT_RPCS (unlimited), GRPC_SHUTDOWN_GRACE_SECONDS
+    (5), GRPC_REFLECTION (true), GRPC_SYNC_WORKERS (10 threads of the thread-pool server). An empty
+    variable counts as unset; a value that does not parse stops `python -m` at start-up, naming it.
+    In code, fields go by their own names: `Settings(max_concurrent_rpcs=8)` (which is why
+    pydantic-settings also reads a GRPC_ variable without its prefix, the GRPC_ name winning).
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
+        populate_by_name=True,
+    )
+
+    host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("GRPC_HOST", "HOST"))
+    port: int = Field(default=50051, ge=0, le=65535)
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    tls_client_ca_file: str | None = None
     """With a client CA, clients must present a certificate it signed (mutual TLS)."""
-    log_level: str = "INFO"
-    json_logs: bool = True
-    max_receive_message_bytes: int = 4 * _MEBIBYTE
-    max_send_message_bytes: int = 4 * _MEBIBYTE
-    max_concurrent_rpcs: int | None = None
-    shutdown_grace_seconds: float = 5.0
-    reflection: bool = True
-    sync_workers: int = 10
+    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    max_receive_message_bytes: int = Field(
+        default=4 * _MEBIBYTE,
+        ge=0,
+        validation_alias=AliasChoices("GRPC_MAX_RECEIVE_MESSAGE_BYTES"),
+    )
+    max_send_message_bytes: int = Field(
+        default=4 * _MEBIBYTE,
+        ge=0,
+        validation_alias=AliasChoices("GRPC_MAX_SEND_MESSAGE_BYTES"),
+    )
+    max_concurrent_rpcs: int | None = Field(
+        default=None, ge=1, validation_alias=AliasChoices("GRPC_MAX_CONCURRENT_RPCS")
+    )
+    shutdown_grace_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        validation_alias=AliasChoices("GRPC_SHUTDOWN_GRACE_SECONDS"),
+    )
+    reflection: bool = Field(default=True, validation_alias=AliasChoices("GRPC_REFLECTION"))
+    sync_workers: int = Field(default=10, ge=1, validation_alias=AliasChoices("GRPC_SYNC_WORKERS"))
     """Threads of the thread-pool (sync) server."""
 
-    def __post_init__(self) -> None:
-        if bool(self.tls_cert_file) != bool(self.tls_key_file):
-            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE must be set together")
-        if self.tls_client_ca_file and not self.tls_cert_file:
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _tls_pairs(self) -> Settings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all")
+        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
             raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
+        return self
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """GRPC_HOST (or HOST), PORT, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_CA_FILE, LOG_LEVEL,
-        LOG_FORMAT (json|text), GRPC_MAX_RECEIVE_MESSAGE_BYTES, GRPC_MAX_SEND_MESSAGE_BYTES,
-        GRPC_MAX_CONCURRENT_RPCS, GRPC_SHUTDOWN_GRACE_SECONDS, GRPC_REFLECTION, GRPC_SYNC_WORKERS.
-        """
-        env = os.environ if environ is None else environ
-        defaults = cls()
-        concurrent = env.get("GRPC_MAX_CONCURRENT_RPCS", "")
-        return cls(
-            host=env.get("GRPC_HOST") or env.get("HOST") or defaults.host,
-            port=int(env.get("PORT", defaults.port)),
-            tls_cert_file=env.get("TLS_CERT_FILE", ""),
-            tls_key_file=env.get("TLS_KEY_FILE", ""),
-            tls_client_ca_file=env.get("TLS_CLIENT_CA_FILE", ""),
-            log_level=env.get("LOG_LEVEL", defaults.log_level).upper(),
-            json_logs=env.get("LOG_FORMAT", "json").lower() != "text",
-            max_receive_message_bytes=int(
-                env.get("GRPC_MAX_RECEIVE_MESSAGE_BYTES", defaults.max_receive_message_bytes)
-            ),
-            max_send_message_bytes=int(
-                env.get("GRPC_MAX_SEND_MESSAGE_BYTES", defaults.max_send_message_bytes)
-            ),
-            max_concurrent_rpcs=int(concurrent) if concurrent else None,
-            shutdown_grace_seconds=float(
-                env.get("GRPC_SHUTDOWN_GRACE_SECONDS", defaults.shutdown_grace_seconds)
-            ),
-            reflection=env.get("GRPC_REFLECTION", "true").lower() in ("1", "true", "yes", "on"),
-            sync_workers=int(env.get("GRPC_SYNC_WORKERS", defaults.sync_workers)),
-        )
+        """The settings in `environ` (default: the process environment), defaults for the rest."""
+        if environ is None:
+            return cls()
+        given = {key.upper(): value for key, value in environ.items() if value != ""}
+        chosen: dict[str, str] = {}
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            candidates = alias.choices if isinstance(alias, AliasChoices) else [name]
+            found = next((str(c) for c in candidates if str(c).upper() in given), None)
+            if found is not None:
+                chosen[found] = given[
+                    found.upper()
+                ]  # under the variable's name, which errors then show
+        return cls.model_validate(chosen)
+
+    def with_address(self, host: str, port: int) -> Settings:
+        """These settings listening on `host:port` instead (validated like the environment's)."""
+        return type(self).model_validate({**self.model_dump(), "host": host, "port": port})
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_format == "json"
 
     @property
     def address(self) -> str:
@@ -301,11 +339,11 @@ class Settings:
 
     @property
     def tls(self) -> bool:
-        return bool(self.tls_cert_file)
+        return self.tls_cert_file is not None
 
     def credentials(self) -> grpc.ServerCredentials | None:
         """TLS credentials from the PEM files; `None` for plaintext."""
-        if not self.tls:
+        if self.tls_cert_file is None or self.tls_key_file is None:
             return None
         key = Path(self.tls_key_file).read_bytes()
         certificate = Path(self.tls_cert_file).read_bytes()
@@ -562,30 +600,95 @@ class SyncAccessLog(grpc.ServerInterceptor):
 
 # --- Health and reflection -----------------------------------------------------------------------
 
+Readiness = Callable[[], bool | Awaitable[bool]]
+"""Whether the asyncio service can take traffic (databases reachable and so on): a plain function
+or a coroutine function. Until it returns true, health checks answer NOT_SERVING."""
+
+SyncReadiness = Callable[[], bool]
+"""`Readiness` for the thread-pool server: a plain function."""
+
+_SERVING: int = health_pb2.HealthCheckResponse.SERVING
+_NOT_SERVING: int = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+def _status(ready: object) -> int:
+    return _SERVING if ready is True else _NOT_SERVING
+
 
 class _AioHealth(health.aio.HealthServicer):  # type: ignore[misc, unused-ignore]
-    """grpc's asyncio health servicer, reporting SERVING for the contract's services.
+    """grpc's asyncio health servicer: the overall status ("") and each of the contract's services
+    report SERVING once `readiness` (default: always ready) returns true, NOT_SERVING before.
 
-    Its `set` is a coroutine, which `build_aio_server` (a plain function, like `grpc.aio.server`)
-    cannot await; the statuses are set before the first Check or Watch answers instead.
+    Every Check asks `readiness` again and updates the statuses; while a Watch stream is open it is
+    asked every `WATCH_RECHECK_SECONDS` too, and the stream hears each change.
     """
 
-    def __init__(self, service_names: Sequence[str]) -> None:
-        super().__init__()
-        self._pending = tuple(service_names)
+    WATCH_RECHECK_SECONDS: ClassVar[float] = 1.0
 
-    async def _set_pending(self) -> None:
-        pending, self._pending = self._pending, ()
-        for name in pending:
-            await self.set(name, health_pb2.HealthCheckResponse.SERVING)
+    def __init__(self, service_names: Sequence[str], readiness: Readiness | None) -> None:
+        super().__init__()
+        self._names = ("", *service_names)
+        self._readiness = readiness
+
+    async def _refresh(self) -> None:
+        status = _SERVING
+        if self._readiness is not None:
+            try:
+                answer = self._readiness()
+                status = _status(await answer if inspect.isawaitable(answer) else answer)
+            except Exception:  # a hook that raises means not ready; logged with its traceback
+                logger.exception("readiness check failed")
+                status = _NOT_SERVING
+        for name in self._names:
+            await self.set(name, status)
 
     async def Check(self, request: Any, context: Any) -> Any:
-        await self._set_pending()
+        await self._refresh()
         return await super().Check(request, context)
 
     async def Watch(self, request: Any, context: Any) -> None:
-        await self._set_pending()
-        await super().Watch(request, context)
+        await self._refresh()
+        if self._readiness is None:
+            await super().Watch(request, context)
+            return
+        recheck = asyncio.create_task(self._recheck())
+        try:
+            await super().Watch(request, context)
+        finally:
+            recheck.cancel()
+
+    async def _recheck(self) -> None:
+        while True:
+            await asyncio.sleep(self.WATCH_RECHECK_SECONDS)
+            await self._refresh()
+
+
+class _SyncHealth(health.HealthServicer):  # type: ignore[misc, unused-ignore]
+    """`_AioHealth` for the thread-pool server; a Watch stream hears changes that Checks see."""
+
+    def __init__(self, service_names: Sequence[str], readiness: SyncReadiness | None) -> None:
+        super().__init__()
+        self._names = ("", *service_names)
+        self._readiness = readiness
+
+    def _refresh(self) -> None:
+        status = _SERVING
+        if self._readiness is not None:
+            try:
+                status = _status(self._readiness())
+            except Exception:  # a hook that raises means not ready; logged with its traceback
+                logger.exception("readiness check failed")
+                status = _NOT_SERVING
+        for name in self._names:
+            self.set(name, status)
+
+    def Check(self, request: Any, context: Any) -> Any:
+        self._refresh()
+        return super().Check(request, context)
+
+    def Watch(self, request: Any, context: Any, send_response_callback: Any = None) -> Any:
+        self._refresh()
+        return super().Watch(request, context, send_response_callback)
 
 
 def _reflected(service_names: Sequence[str]) -> list[str]:
@@ -596,9 +699,13 @@ def _reflected(service_names: Sequence[str]) -> list[str]:
 
 
 def build_aio_server(
-    servicers: Sequence[AsyncServicer], address: str | None, settings: Settings
+    servicers: Sequence[AsyncServicer],
+    address: str | None,
+    settings: Settings,
+    readiness: Readiness | None = None,
 ) -> grpc.aio.Server:
-    """The asyncio server: the servicers, health, reflection, access log, limits, TLS; not started."""
+    """The asyncio server: the servicers, health (NOT_SERVING until `readiness` says ready),
+    reflection, access log, limits, TLS; not started."""
     server = grpc.aio.server(
         interceptors=[AioAccessLog()],
         options=settings.channel_options(),
@@ -607,7 +714,7 @@ def build_aio_server(
     names = [servicer.SERVICE_NAME for servicer in servicers]
     for servicer in servicers:
         servicer.add_to_server(server)
-    health_pb2_grpc.add_HealthServicer_to_server(_AioHealth(names), server)
+    health_pb2_grpc.add_HealthServicer_to_server(_AioHealth(names, readiness), server)
     if settings.reflection:
         reflection.enable_server_reflection(_reflected(names), server)
     _bind(server, address or settings.address, settings)
@@ -615,7 +722,10 @@ def build_aio_server(
 
 
 def build_sync_server(
-    servicers: Sequence[SyncServicer], address: str | None, settings: Settings
+    servicers: Sequence[SyncServicer],
+    address: str | None,
+    settings: Settings,
+    readiness: SyncReadiness | None = None,
 ) -> grpc.Server:
     """The thread-pool server (`settings.sync_workers` threads), otherwise like `build_aio_server`."""
     server = grpc.server(
@@ -627,10 +737,7 @@ def build_sync_server(
     names = [servicer.SERVICE_NAME for servicer in servicers]
     for servicer in servicers:
         servicer.add_to_server(server)
-    health_servicer = health.HealthServicer()
-    for name in names:
-        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    health_pb2_grpc.add_HealthServicer_to_server(_SyncHealth(names, readiness), server)
     if settings.reflection:
         reflection.enable_server_reflection(_reflected(names), server)
     _bind(server, address or settings.address, settings)
@@ -687,10 +794,20 @@ def run_sync(server: grpc.Server, settings: Settings, address: str) -> None:
 
 
 def command_line_settings(argv: Sequence[str] | None, description: str) -> Settings:
-    """Settings from the environment, with `--host` and `--port` from the command line on top."""
-    settings = Settings.from_env()
+    """Settings from the environment, with `--host` and `--port` from the command line on top.
+
+    Invalid settings end the process here with "invalid settings: ..." naming the variable, before
+    anything listens (like argparse does for a bad option).
+    """
+    try:
+        settings = Settings.from_env()
+    except ValidationError as error:
+        sys.exit(f"invalid settings: {error}")
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default=settings.host, help="interface to listen on (GRPC_HOST)")
     parser.add_argument("--port", type=int, default=settings.port, help="port to listen on (PORT)")
     arguments = parser.parse_args(argv)
-    return dataclasses.replace(settings, host=arguments.host, port=arguments.port)
+    try:
+        return settings.with_address(arguments.host, arguments.port)
+    except ValidationError as error:
+        parser.error(f"invalid settings: {error}")

@@ -8,7 +8,8 @@ tests on day one; replace the methods one by one with real logic.
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from fastapi import UploadFile
 from pydantic import TypeAdapter
@@ -18,11 +19,23 @@ from .runtime import EXAMPLES, ApiResponse, Credentials
 from .service import AbstractService
 
 T = TypeVar("T")
+_PARSERS: dict[tuple[str, str], tuple[TypeAdapter[Any], str]] = {}
 
 
-def example(operation: str, status: str, adapter: TypeAdapter[T]) -> T:
-    """The contract's example body for one response of `operation`, parsed into its model."""
-    return adapter.validate_json(json.dumps(EXAMPLES[operation][status]))
+def example(operation: str, status: str, make_adapter: Callable[[], TypeAdapter[T]]) -> T:
+    """The contract's example body for one response of `operation`, parsed into its model.
+
+    The adapter and the example's JSON text are made on first use and kept: building an adapter
+    costs far more than the parse, and a fresh object each call keeps answers independent.
+    """
+    parser = _PARSERS.get((operation, status))
+    if parser is None:
+        parser = _PARSERS[(operation, status)] = (
+            make_adapter(),
+            json.dumps(EXAMPLES[operation][status]),
+        )
+    adapter, text = parser
+    return cast(T, adapter.validate_json(text))
 
 
 class MockService(AbstractService):
@@ -35,7 +48,7 @@ class MockService(AbstractService):
         offset: int,
         x_request_id: str | None,
     ) -> list[models.Pet] | ApiResponse[Any]:
-        result = example("list_pets", "200", TypeAdapter(list[models.Pet]))
+        result = example("list_pets", "200", lambda: TypeAdapter(list[models.Pet]))
         return ApiResponse(200, result, {"X-Total-Count": "1"})
 
     async def create_pet(
@@ -45,7 +58,7 @@ class MockService(AbstractService):
         x_request_id: str | None,
         body: models.NewPet,
     ) -> models.Pet | ApiResponse[Any]:
-        result = example("create_pet", "201", TypeAdapter(models.Pet))
+        result = example("create_pet", "201", lambda: TypeAdapter(models.Pet))
         return ApiResponse(201, result, {})
 
     async def get_pet(
@@ -53,7 +66,7 @@ class MockService(AbstractService):
         *,
         pet_id: int,
     ) -> models.Pet | ApiResponse[Any]:
-        result = example("get_pet", "200", TypeAdapter(models.Pet))
+        result = example("get_pet", "200", lambda: TypeAdapter(models.Pet))
         return ApiResponse(200, result, {})
 
     async def update_pet(
@@ -63,7 +76,7 @@ class MockService(AbstractService):
         pet_id: int,
         body: models.NewPet,
     ) -> models.Pet | ApiResponse[Any]:
-        result = example("update_pet", "200", TypeAdapter(models.Pet))
+        result = example("update_pet", "200", lambda: TypeAdapter(models.Pet))
         return ApiResponse(200, result, {})
 
     async def delete_pet(
@@ -83,11 +96,11 @@ class MockService(AbstractService):
         file: UploadFile,
         caption: str | None,
     ) -> models.PhotoInfo | ApiResponse[Any]:
-        result = example("upload_pet_photo", "200", TypeAdapter(models.PhotoInfo))
+        result = example("upload_pet_photo", "200", lambda: TypeAdapter(models.PhotoInfo))
         return ApiResponse(200, result, {})
 
     async def get_inventory(
         self,
     ) -> dict[str, int] | ApiResponse[Any]:
-        result = example("get_inventory", "200", TypeAdapter(dict[str, int]))
+        result = example("get_inventory", "200", lambda: TypeAdapter(dict[str, int]))
         return ApiResponse(200, result, {})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -29,6 +30,7 @@ from .runtime import (
     routes_by_precedence,
 )
 from .service import AbstractService
+from .telemetry import request_telemetry
 
 TITLE = "Showcase"
 VERSION = "2.0.0"
@@ -49,10 +51,20 @@ def create_app(
     *,
     settings: Settings | None = None,
     request_hooks: Sequence[RequestHook] = (),
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> FastAPI:
-    """Build the ASGI app serving `service`; `request_hooks` run first on every request (tracing, auth context)."""
+    """Build the ASGI app serving `service`; `request_hooks` run first on every request (auth context).
+
+    OpenTelemetry tracing and metrics are on when the `otel` extra is installed and the standard
+    `OTEL_*` variables configure an exporter, or when you pass your own `tracer_provider` (and
+    `meter_provider`); otherwise OpenTelemetry is not imported at all.
+    """
     settings = settings or Settings.from_env()
     configure_logging(settings)
+    telemetry = request_telemetry(
+        TITLE, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
     app = FastAPI(
         title=TITLE,
         version=VERSION,
@@ -60,10 +72,13 @@ def create_app(
         docs_url="/docs" if settings.expose_docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.expose_docs else None,
+        # Recent FastAPI releases trace requests themselves once a global provider is set, as
+        # `request_telemetry` sets one; this service's spans replace theirs (older releases ignore it).
+        telemetry={"tracing": False, "metrics": False} if telemetry else None,
     )
     app.state.service = service
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, hooks=request_hooks)
+    app.add_middleware(RequestContextMiddleware, hooks=request_hooks, telemetry=telemetry)
     app.add_middleware(JsonMediaTypeMiddleware)
     app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
     if settings.cors_allow_origins:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from fastapi import UploadFile
 from pydantic import TypeAdapter
@@ -20,11 +21,23 @@ from .runtime import EXAMPLES, ApiResponse, Credentials
 from .service import AbstractService
 
 T = TypeVar("T")
+_PARSERS: dict[tuple[str, str], tuple[TypeAdapter[Any], str]] = {}
 
 
-def example(operation: str, status: str, adapter: TypeAdapter[T]) -> T:
-    """The contract's example body for one response of `operation`, parsed into its model."""
-    return adapter.validate_json(json.dumps(EXAMPLES[operation][status]))
+def example(operation: str, status: str, make_adapter: Callable[[], TypeAdapter[T]]) -> T:
+    """The contract's example body for one response of `operation`, parsed into its model.
+
+    The adapter and the example's JSON text are made on first use and kept: building an adapter
+    costs far more than the parse, and a fresh object each call keeps answers independent.
+    """
+    parser = _PARSERS.get((operation, status))
+    if parser is None:
+        parser = _PARSERS[(operation, status)] = (
+            make_adapter(),
+            json.dumps(EXAMPLES[operation][status]),
+        )
+    adapter, text = parser
+    return cast(T, adapter.validate_json(text))
 
 
 class MockService(AbstractService):
@@ -43,7 +56,7 @@ class MockService(AbstractService):
         x_trace_id: str | None,
         session_id: str | None,
     ) -> models.ItemPage | ApiResponse[Any]:
-        result = example("list_items", "200", TypeAdapter(models.ItemPage))
+        result = example("list_items", "200", lambda: TypeAdapter(models.ItemPage))
         return ApiResponse(200, result, {})
 
     async def create_item(
@@ -53,7 +66,7 @@ class MockService(AbstractService):
         x_trace_id: str | None,
         body: models.NewItem,
     ) -> models.Item | ApiResponse[Any]:
-        result = example("create_item", "201", TypeAdapter(models.Item))
+        result = example("create_item", "201", lambda: TypeAdapter(models.Item))
         return ApiResponse(201, result, {"Location": "/example"})
 
     async def get_item(
@@ -62,7 +75,7 @@ class MockService(AbstractService):
         auth: Credentials,
         item_id: uuid.UUID,
     ) -> models.Item | ApiResponse[Any]:
-        result = example("get_item", "200", TypeAdapter(models.Item))
+        result = example("get_item", "200", lambda: TypeAdapter(models.Item))
         return ApiResponse(200, result, {})
 
     async def delete_item(
@@ -80,7 +93,9 @@ class MockService(AbstractService):
         auth: Credentials,
         item_id: uuid.UUID,
     ) -> list[models.HistoryEntry] | ApiResponse[Any]:
-        result = example("get_items_item_id_history", "200", TypeAdapter(list[models.HistoryEntry]))
+        result = example(
+            "get_items_item_id_history", "200", lambda: TypeAdapter(list[models.HistoryEntry])
+        )
         return ApiResponse(200, result, {"Link": "/example"})
 
     async def create_animal(
@@ -89,7 +104,7 @@ class MockService(AbstractService):
         auth: Credentials,
         body: models.Animal,
     ) -> models.Animal | ApiResponse[Any]:
-        result = example("create_animal", "201", TypeAdapter(models.Animal))
+        result = example("create_animal", "201", lambda: TypeAdapter(models.Animal))
         return ApiResponse(201, result, {"Location": "/example"})
 
     async def get_category_tree(
@@ -97,7 +112,7 @@ class MockService(AbstractService):
         *,
         depth: int,
     ) -> models.CategoryNode | ApiResponse[Any]:
-        result = example("get_category_tree", "200", TypeAdapter(models.CategoryNode))
+        result = example("get_category_tree", "200", lambda: TypeAdapter(models.CategoryNode))
         return ApiResponse(200, result, {})
 
     async def upload_file(
@@ -108,7 +123,7 @@ class MockService(AbstractService):
         label: str | None,
         public: bool | None,
     ) -> models.FileInfo | ApiResponse[Any]:
-        result = example("upload_file", "201", TypeAdapter(models.FileInfo))
+        result = example("upload_file", "201", lambda: TypeAdapter(models.FileInfo))
         return ApiResponse(201, result, {"Location": "/example"})
 
     async def download_file(
@@ -128,11 +143,11 @@ class MockService(AbstractService):
         client_secret: str,
         scope: str | None,
     ) -> models.TokenResponse | ApiResponse[Any]:
-        result = example("issue_token", "200", TypeAdapter(models.TokenResponse))
+        result = example("issue_token", "200", lambda: TypeAdapter(models.TokenResponse))
         return ApiResponse(200, result, {})
 
     async def get_health(
         self,
     ) -> models.Health | ApiResponse[Any]:
-        result = example("get_health", "200", TypeAdapter(models.Health))
+        result = example("get_health", "200", lambda: TypeAdapter(models.Health))
         return ApiResponse(200, result, {})

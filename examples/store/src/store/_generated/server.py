@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import grpc
 
-from .server_runtime import Settings, build_aio_server, build_sync_server
+from .server_runtime import Readiness, Settings, SyncReadiness, build_aio_server, build_sync_server
 from .servicers import CatalogServicer, OrdersServicer
 from .sync_servicers import CatalogSyncServicer, OrdersSyncServicer
 
@@ -23,23 +23,31 @@ SERVICE_NAMES: tuple[str, ...] = (
     "acme.catalog.v1.Catalog",
     "acme.orders.v1.Orders",
 )
-"""The contract's services: each reports SERVING to health checks, and reflection lists them."""
+"""The contract's services: health checks report each (SERVING once ready), reflection lists them."""
 
 
 @dataclass(frozen=True)
 class Services:
-    """One asyncio implementation (a `servicers.py` subclass) per service of the contract."""
+    """One asyncio implementation (a `servicers.py` subclass) per service of the contract.
+
+    `readiness` (a function or coroutine function) says when they can take traffic: health checks
+    answer NOT_SERVING until it returns true, asking it again on every Check (and every second
+    while a Watch is open).
+    """
 
     catalog: CatalogServicer
     orders: OrdersServicer
+    readiness: Readiness | None = None
 
 
 @dataclass(frozen=True)
 class SyncServices:
-    """One thread-pool implementation (a `sync_servicers.py` subclass) per service of the contract."""
+    """One thread-pool implementation (a `sync_servicers.py` subclass) per service of the contract;
+    `readiness` as in `Services`, a plain function."""
 
     catalog: CatalogSyncServicer
     orders: OrdersSyncServicer
+    readiness: SyncReadiness | None = None
 
 
 def create_server(
@@ -47,10 +55,11 @@ def create_server(
 ) -> grpc.aio.Server:
     """The grpc.aio server around `service_impls`, not started yet.
 
-    It also serves health (SERVING for every service) and reflection, logs one line per RPC,
-    and takes message limits and TLS from `settings` (default: from the environment). It listens
-    on `address` (`host:port`; default `settings.address`). Like `grpc.aio.server`, call it with
-    the event loop that will run it already running (`await server.start()` next).
+    It also serves health (SERVING for every service once `service_impls.readiness` says so) and
+    reflection, logs one line per RPC, and takes message limits and TLS from `settings` (default:
+    from the environment). It listens on `address` (`host:port`; default `settings.address`).
+    Like `grpc.aio.server`, call it with the event loop that will run it already running
+    (`await server.start()` next).
     """
     return build_aio_server(
         [
@@ -59,6 +68,7 @@ def create_server(
         ],
         address,
         settings or Settings.from_env(),
+        service_impls.readiness,
     )
 
 
@@ -73,4 +83,5 @@ def create_sync_server(
         ],
         address,
         settings or Settings.from_env(),
+        service_impls.readiness,
     )

@@ -1,0 +1,75 @@
+"""Runtime of the generated GraphQL load test: bounded, loopback by default, fails past its thresholds.
+
+This file is copied verbatim by contractgen; it does not depend on the contract. It POSTs each query
+as JSON with httpx; measuring, thresholds and the report are `load_stats.py`, shared with the other
+servers. Settings (environment variables): LOADTEST_BASE_URL (http://127.0.0.1:8000; the endpoint is
+BASE_URL + /graphql) and those of `load_stats.py`. A non-2xx answer, an answer with `errors` or a
+failed request is an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from .load_stats import LoadReport, LoadSettings, measure, print_report, read_settings
+
+__all__ = ["GraphQLLoadSettings", "LoadQuery", "LoadReport", "main", "run"]
+
+GRAPHQL_PATH = "/graphql"
+
+
+@dataclass(frozen=True)
+class LoadQuery:
+    operation_name: str
+    document: str
+
+
+class GraphQLLoadSettings(LoadSettings):
+    base_url: str = "http://127.0.0.1:8000"
+
+
+def answered(response: httpx.Response) -> bool:
+    """A 2xx JSON answer with `data` and without `errors` (GraphQL over HTTP reports errors in the body)."""
+    if not response.is_success:
+        return False
+    body = response.json()
+    return isinstance(body, dict) and not body.get("errors") and body.get("data") is not None
+
+
+async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> LoadReport:
+    """Send up to `settings.requests` queries (cycling through `queries`) for at most `settings.seconds`."""
+    verify: ssl.SSLContext | bool = (
+        ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
+    )
+    limits = httpx.Limits(
+        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
+    )
+    bodies = [{"query": query.document, "operationName": query.operation_name} for query in queries]
+    async with httpx.AsyncClient(
+        base_url=settings.base_url, verify=verify, timeout=settings.timeout_seconds, limits=limits
+    ) as client:
+
+        async def send_one(number: int) -> bool:
+            try:
+                return answered(await client.post(GRAPHQL_PATH, json=bodies[number % len(bodies)]))
+            except (httpx.HTTPError, ValueError):  # ValueError: the answer is not JSON
+                return False
+
+        return await measure(send_one, settings)
+
+
+def main(queries: Sequence[LoadQuery]) -> int:
+    """Run, print a summary line and one JSON line; exit status 1 when a threshold is passed."""
+    if not queries:
+        print("no query without required variables to load", file=sys.stderr)
+        return 2
+    settings = read_settings(GraphQLLoadSettings)
+    if settings is None:
+        return 2
+    return print_report(asyncio.run(run(queries, settings)))

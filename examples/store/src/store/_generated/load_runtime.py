@@ -1,0 +1,81 @@
+"""Runtime of the generated gRPC load test: bounded, loopback by default, fails past its thresholds.
+
+This file is copied verbatim by contractgen; it does not depend on the contract. It calls unary RPCs
+over one grpc.aio channel, each with its example request from `examples.json`; measuring, thresholds
+and the report are `load_stats.py`, shared with the other servers. Settings (environment variables):
+LOADTEST_TARGET (127.0.0.1:50051), LOADTEST_CA_FILE (call over TLS trusting this CA) and those of
+`load_stats.py`. Any status but OK is an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import grpc
+from google.protobuf import descriptor_pool, json_format, message_factory
+
+from .load_stats import LoadReport, LoadSettings, measure, print_report, read_settings
+from .server_runtime import Examples
+
+__all__ = ["GrpcLoadSettings", "LoadReport", "example_requests", "main", "run"]
+
+
+class GrpcLoadSettings(LoadSettings):
+    target: str = "127.0.0.1:50051"
+
+
+def example_requests(package: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Each RPC path with its example request, serialized once (the channel then sends the bytes as they are).
+
+    The request types are looked up by name in protobuf's default pool; `servicers` imports every
+    service's protoc module, which registers them there.
+    """
+    importlib.import_module(".servicers", package)
+    examples = Examples.load(package)
+    requests = []
+    for path in paths:
+        method = examples.methods[path]
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(method["request_type"])
+        message = json_format.ParseDict(
+            method["request"], message_factory.GetMessageClass(descriptor)()
+        )
+        requests.append((path, message.SerializeToString()))
+    return requests
+
+
+async def run(requests: Sequence[tuple[str, bytes]], settings: GrpcLoadSettings) -> LoadReport:
+    """Call up to `settings.requests` RPCs (cycling through `requests`) for at most `settings.seconds`."""
+    if settings.ca_file:
+        credentials = grpc.ssl_channel_credentials(Path(settings.ca_file).read_bytes())
+        channel = grpc.aio.secure_channel(settings.target, credentials)
+    else:
+        channel = grpc.aio.insecure_channel(settings.target)
+    async with channel:
+        calls: list[tuple[grpc.aio.UnaryUnaryMultiCallable[bytes, bytes], bytes]] = [
+            (channel.unary_unary(path), payload) for path, payload in requests
+        ]
+
+        async def send_one(number: int) -> bool:
+            call, payload = calls[number % len(calls)]
+            try:
+                await call(payload, timeout=settings.timeout_seconds)
+            except grpc.RpcError:  # any status but OK
+                return False
+            return True
+
+        return await measure(send_one, settings)
+
+
+def main(package: str, paths: Sequence[str]) -> int:
+    """Run, print a summary line and one JSON line; exit status 1 when a threshold is passed."""
+    if not paths:
+        print("no unary RPC to load", file=sys.stderr)
+        return 2
+    settings = read_settings(GrpcLoadSettings)
+    if settings is None:
+        return 2
+    return print_report(asyncio.run(run(example_requests(package, paths), settings)))
