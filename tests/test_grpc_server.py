@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -39,7 +38,7 @@ from generator.plan import Ownership
 from generator.targets import grpc_server
 from generator.targets.grpc_server.examples import examples_document, message_example
 from generator.targets.options import TargetOptions
-from tests.conftest import SPECS, free_port, project_env, tool
+from tests.conftest import SPECS, TlsFiles, free_port, project_env, tool
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grpc_server"
 SERVER_SPECS = {
@@ -425,34 +424,10 @@ class Certificates:
 
 
 @pytest.fixture(scope="module")
-def certificates(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    """A throwaway CA, and a server (127.0.0.1) and a client certificate it signed (openssl CLI)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("no openssl executable to make test certificates with")
-    directory = tmp_path_factory.mktemp("tls")
-    key_options = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-
-    def openssl_run(*arguments: str) -> None:
-        subprocess.run([openssl, *arguments], cwd=directory, check=True, capture_output=True, timeout=60)
-
-    openssl_run("req", "-x509", *key_options, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=ca")
-    for name, extension in (
-        ("server", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"),
-        ("client", "extendedKeyUsage=clientAuth\n"),
-    ):
-        (directory / f"{name}.ext").write_text(extension)
-        openssl_run("req", *key_options, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={name}")
-        openssl_run(
-            "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", f"{name}.pem", "-days", "1", "-extfile", f"{name}.ext",
-        )  # fmt: skip
+def certificates(tls_files: TlsFiles) -> Certificates:
+    """The session's throwaway CA and certificates (`tls_files`), with gRPC credentials to go."""
     return Certificates(
-        directory / "ca.pem",
-        directory / "server.pem",
-        directory / "server.key",
-        directory / "client.pem",
-        directory / "client.key",
+        tls_files.ca, tls_files.server_cert, tls_files.server_key, tls_files.client_cert, tls_files.client_key
     )
 
 
