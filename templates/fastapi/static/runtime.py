@@ -343,6 +343,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         lengths = [value for name, value in scope["headers"] if name == b"content-length"]
+        chunked = any(name == b"transfer-encoding" for name, _ in scope["headers"])
+        if not lengths and not chunked:  # no body at all (a GET, say): nothing to count
+            await self.app(scope, receive, send)
+            return
         if lengths:
             if len(lengths) == 1 and lengths[0].isdigit() and int(lengths[0]) <= self.max_body_bytes:
                 await self.app(scope, receive, send)
