@@ -84,11 +84,13 @@ def create_app(
         )
     install_error_handlers(app, OPERATIONS)
     app.openapi = lambda: contract_openapi(app)  # type: ignore[method-assign]
-    app.include_router(
+    # The routes go straight onto the app's router: an included router is matched through an extra
+    # layer on every request, which costs more than the route itself on a small endpoint.
+    app.router.routes.extend(
         routes_by_precedence(
             _routes_pets.router,
             _routes_store.router,
-        )
+        ).routes
     )
 
     @app.get("/healthz", include_in_schema=False)

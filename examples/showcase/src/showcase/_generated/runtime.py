@@ -380,6 +380,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         lengths = [value for name, value in scope["headers"] if name == b"content-length"]
+        chunked = any(name == b"transfer-encoding" for name, _ in scope["headers"])
+        if not lengths and not chunked:  # no body at all (a GET, say): nothing to count
+            await self.app(scope, receive, send)
+            return
         if lengths:
             if (
                 len(lengths) == 1
