@@ -65,3 +65,24 @@ def test_grpc_load_test_calls_over_tls_and_counts_failed_calls(
     assert trusted.returncode == 0, trusted.stdout + trusted.stderr
     assert json.loads(trusted.stdout.strip().splitlines()[-1])["errors"] == 0
     assert plaintext.returncode == 1 and "error rate 1.0000" in plaintext.stderr
+
+
+def test_grpc_load_test_presents_a_client_certificate_under_mutual_tls(
+    project: Path, tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    mutual = {
+        "TLS_CERT_FILE": str(tls_files.server_cert),
+        "TLS_KEY_FILE": str(tls_files.server_key),
+        "TLS_CLIENT_CA_FILE": str(tls_files.ca),
+    }
+    credentials = grpc.ssl_channel_credentials(
+        tls_files.ca.read_bytes(), tls_files.client_key.read_bytes(), tls_files.client_cert.read_bytes()
+    )
+    trusted = {"LOADTEST_REQUESTS": "30", "LOADTEST_CA_FILE": str(tls_files.ca), "LOADTEST_TIMEOUT_SECONDS": "2"}
+    client = {"LOADTEST_CERT_FILE": str(tls_files.client_cert), "LOADTEST_KEY_FILE": str(tls_files.client_key)}
+    with running(project, tmp_path / "server.log", credentials, **mutual) as (target, _):
+        with_certificate = run_load_test(project, target, **trusted, **client)
+        without_certificate = run_load_test(project, target, **{**trusted, "LOADTEST_REQUESTS": "5"})
+    assert with_certificate.returncode == 0, with_certificate.stdout + with_certificate.stderr
+    assert json.loads(with_certificate.stdout.strip().splitlines()[-1])["errors"] == 0
+    assert without_certificate.returncode == 1 and "error rate 1.0000" in without_certificate.stderr

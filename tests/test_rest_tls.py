@@ -193,3 +193,23 @@ def test_load_test_fails_past_its_thresholds_and_over_tls(project: Path, tls_fil
         assert "FAIL: p99" in too_strict.stderr and "LOADTEST_MIN_RPS" in too_strict.stderr
         untrusted = run_load_test(project, base_url, LOADTEST_REQUESTS="10")  # the CA is not trusted: all fail
         assert untrusted.returncode == 1 and "error rate 1.0000" in untrusted.stderr
+
+
+def test_load_test_presents_a_client_certificate_to_a_mutual_tls_service(
+    project: Path, tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    mutual = {
+        "TLS_CERT_FILE": str(tls_files.server_cert),
+        "TLS_KEY_FILE": str(tls_files.server_key),
+        "TLS_CLIENT_CA_FILE": str(tls_files.ca),
+    }
+    trusted = {"LOADTEST_REQUESTS": "30", "LOADTEST_CA_FILE": str(tls_files.ca)}
+    client = {"LOADTEST_CERT_FILE": str(tls_files.client_cert), "LOADTEST_KEY_FILE": str(tls_files.client_key)}
+    with running(project, tmp_path / "service.log", tls_files.client_context(), **mutual) as base_url:
+        with_certificate = run_load_test(project, base_url, **trusted, **client)
+        without_certificate = run_load_test(project, base_url, **trusted)
+    assert with_certificate.returncode == 0, with_certificate.stdout + with_certificate.stderr
+    assert json.loads(with_certificate.stdout.strip().splitlines()[-1])["errors"] == 0
+    assert without_certificate.returncode == 1 and "error rate 1.0000" in without_certificate.stderr
+    half = run_load_test(project, base_url, LOADTEST_CERT_FILE=str(tls_files.client_cert))
+    assert half.returncode == 2 and "LOADTEST_KEY_FILE" in half.stderr
