@@ -44,9 +44,7 @@ def answered(response: httpx.Response) -> bool:
 
 async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> LoadReport:
     """Send up to `settings.requests` queries (cycling through `queries`) for at most `settings.seconds`."""
-    verify: ssl.SSLContext | bool = (
-        ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
-    )
+    verify: ssl.SSLContext | bool = settings.ssl_context() if settings.uses_tls else True
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )

@@ -5,7 +5,8 @@ not depend on the contract or the protocol. `load_runtime.py` beside it says how
 request (HTTP GET, GraphQL POST or a unary gRPC call) and where to (its `LoadSettings` subclass).
 Settings (environment variables): LOADTEST_REQUESTS (2000 at most), LOADTEST_SECONDS (30 at most),
 LOADTEST_CONCURRENCY (16), LOADTEST_TIMEOUT_SECONDS (5 per request), LOADTEST_CA_FILE (trust this
-CA over TLS), LOADTEST_MAX_P99_MS (500), LOADTEST_MAX_ERROR_RATE (0: any failed request fails the
+CA over TLS), LOADTEST_CERT_FILE and LOADTEST_KEY_FILE (the client certificate a mutual-TLS service
+asks for), LOADTEST_MAX_P99_MS (500), LOADTEST_MAX_ERROR_RATE (0: any failed request fails the
 run), LOADTEST_MIN_RPS (0).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import statistics
 import sys
 import time
@@ -20,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TypeVar
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SendOne = Callable[[int], Awaitable[bool]]
@@ -38,9 +40,32 @@ class LoadSettings(BaseSettings):
     concurrency: int = Field(default=16, ge=1)
     timeout_seconds: float = Field(default=5.0, gt=0)
     ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
     max_p99_ms: float = Field(default=500.0, gt=0)
     max_error_rate: float = Field(default=0.0, ge=0, le=1)
     min_rps: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _certificate_pair(self) -> LoadSettings:
+        if (self.cert_file is None) != (self.key_file is None):
+            raise ValueError(
+                "LOADTEST_CERT_FILE and LOADTEST_KEY_FILE are set together or not at all"
+            )
+        return self
+
+    @property
+    def uses_tls(self) -> bool:
+        """Whether the settings name any TLS file (the target itself may also say https)."""
+        return self.ca_file is not None or self.cert_file is not None
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context trusting LOADTEST_CA_FILE (else the system's CAs), presenting the client
+        certificate when one is set."""
+        context = ssl.create_default_context(cafile=self.ca_file)
+        if self.cert_file is not None and self.key_file is not None:
+            context.load_cert_chain(self.cert_file, self.key_file)
+        return context
 
 
 AnySettings = TypeVar("AnySettings", bound=LoadSettings)

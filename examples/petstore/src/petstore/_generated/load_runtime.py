@@ -34,9 +34,7 @@ class HttpLoadSettings(LoadSettings):
 
 async def run(requests: Sequence[LoadRequest], settings: HttpLoadSettings) -> LoadReport:
     """Send up to `settings.requests` requests (cycling through `requests`) for at most `settings.seconds`."""
-    verify: ssl.SSLContext | bool = (
-        ssl.create_default_context(cafile=settings.ca_file) if settings.ca_file else True
-    )
+    verify: ssl.SSLContext | bool = settings.ssl_context() if settings.uses_tls else True
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )

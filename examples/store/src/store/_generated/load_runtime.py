@@ -49,8 +49,12 @@ def example_requests(package: str, paths: Sequence[str]) -> list[tuple[str, byte
 
 async def run(requests: Sequence[tuple[str, bytes]], settings: GrpcLoadSettings) -> LoadReport:
     """Call up to `settings.requests` RPCs (cycling through `requests`) for at most `settings.seconds`."""
-    if settings.ca_file:
-        credentials = grpc.ssl_channel_credentials(Path(settings.ca_file).read_bytes())
+    if settings.uses_tls:
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=Path(settings.ca_file).read_bytes() if settings.ca_file else None,
+            private_key=Path(settings.key_file).read_bytes() if settings.key_file else None,
+            certificate_chain=Path(settings.cert_file).read_bytes() if settings.cert_file else None,
+        )
         channel = grpc.aio.secure_channel(settings.target, credentials)
     else:
         channel = grpc.aio.insecure_channel(settings.target)
