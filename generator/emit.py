@@ -20,18 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PureWindowsPath
 
 from generator import __version__
+from generator.ir.names import is_windows_device_name
 from generator.plan import FileSpec, Ownership
 
 MANIFEST_NAME = ".contractgen.json"
 GENERATOR_NAME = "contractgen"
 
 _TEMP_SUFFIX = ".contractgen-tmp"
-_WINDOWS_DEVICE_NAMES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"}
-)
-"""Names Windows maps to devices whatever the extension (`con.py` is the console): a generated
-project must check out and import on every OS."""
 
 
 class UnsafePathError(ValueError):
@@ -210,7 +205,7 @@ def _path_parts(path: str) -> tuple[str, ...]:
             raise UnsafePathError(f"{path!r}: has an empty part")
         if part in (".", ".."):
             raise UnsafePathError(f"{path!r}: has a {part!r} part")
-        if part.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICE_NAMES:
+        if is_windows_device_name(part):  # a generated project must check out on every OS
             raise UnsafePathError(f"{path!r}: {part!r} is a device name on Windows")
         if part.endswith((".", " ")):
             raise UnsafePathError(f"{path!r}: {part!r} ends in a dot or space, which Windows drops")

@@ -121,17 +121,25 @@ class NameScope:
         return name in self._taken
 
 
-_WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)})
+_WINDOWS_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{device}{digit}" for device in ("COM", "LPT") for digit in "0123456789\u00b9\u00b2\u00b3"}
+)
+
+
+def is_windows_device_name(file_name: str) -> bool:
+    """Whether Windows maps `file_name` to a device whatever its extension (`con.py` is the console)."""
+    return file_name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICE_NAMES
 
 
 def file_stem(raw: str) -> PythonIdentifier:
     """A module or package name that is also a portable file name: `con` → `con_`.
 
-    Windows maps `con`, `nul`, `com1`... to devices whatever the extension, so a module named
-    after a contract's tag `con` could not be checked out there; emit refuses such paths outright.
+    A module named after a contract's tag `con` could not be checked out on Windows; emit refuses
+    such paths outright (`is_windows_device_name`), so names from contracts are moved aside here.
     """
     name = snake_case(raw)
-    if name.lower() not in _WINDOWS_DEVICE_NAMES:
+    if not is_windows_device_name(name):
         return name
     return str.__new__(PythonIdentifier, f"{name}_")  # the constructor would strip the "_" again
 
