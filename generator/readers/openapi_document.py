@@ -714,27 +714,28 @@ class _Bundler:
             scheme = urllib.parse.urlsplit(file_part).scheme
         except ValueError:
             return fail("openapi.unresolved-ref", "not a valid URI reference")
-        remote = scheme in REMOTE_SCHEMES or file_part.startswith("//") or (bool(source.url) and not scheme)
-        if remote and not self.allow_remote_refs:
-            return fail(
-                "openapi.remote-ref",
-                "remote references are not fetched unless --allow-remote-refs is given; save the file "
-                "next to the contract and refer to it by a relative path",
-            )
+        # Inside a fetched document a scheme-less reference is relative to its URL: remote too.
+        if scheme in REMOTE_SCHEMES or file_part.startswith("//") or (source.url and not scheme):
+            if not self.allow_remote_refs:
+                return fail(
+                    "openapi.remote-ref",
+                    "remote references are not fetched unless --allow-remote-refs is given; save the file "
+                    "next to the contract and refer to it by a relative path",
+                )
+            target_source = source  # a fragment-only ref inside a fetched document points into it
+            if file_part:
+                fetched = self.load_remote(urllib.parse.urljoin(source.url, file_part))
+                if isinstance(fetched, str):
+                    return fail("openapi.unresolved-ref", fetched)
+                target_source = fetched
+            return self.target_in(target_source, raw, fragment, fail)
         path_text = urllib.parse.unquote(file_part)
-        if remote and file_part:
-            fetched = self.load_remote(urllib.parse.urljoin(source.url, file_part))
-            if isinstance(fetched, str):
-                return fail("openapi.unresolved-ref", fetched)
-            return self.target_in(fetched, raw, fragment, fail)
-        if remote:
-            path_text = ""  # a fragment-only ref inside a fetched document points into it
-        elif scheme == "file" or len(scheme) == 1 or path_text.startswith(("/", "\\")):
+        if scheme == "file" or len(scheme) == 1 or path_text.startswith(("/", "\\")):
             return fail(
                 "openapi.absolute-ref",
                 "absolute paths tie the contract to one machine; use a path relative to this file",
             )
-        if scheme and not remote:
+        if scheme:
             return fail("openapi.unresolved-ref", f"unsupported URI scheme {scheme!r}")
         target_source = source
         if path_text:
