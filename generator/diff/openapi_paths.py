@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from generator.diff.openapi_node import Node
 from generator.diff.openapi_side import Side
+from generator.readers.openapi_document import HTTP_METHODS
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAMETER = re.compile(r"\{([^}]*)\}")
 
 
@@ -46,7 +46,7 @@ def path_items(side: Side) -> dict[str, tuple[str, Node]]:
 
 
 def operations(template: str, path_item: Node) -> Iterator[Operation]:
-    for method in _HTTP_METHODS:
+    for method in HTTP_METHODS:
         node = path_item.member(method)
         if node is not None and isinstance(node.value, dict):
             yield Operation(method, template, node, path_item)

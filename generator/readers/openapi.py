@@ -39,7 +39,7 @@ from generator.ir.model import (
 )
 from generator.ir.names import ClassName, NameScope, PythonIdentifier, snake_case
 from generator.ir.types import ListOf, MapOf, Nullable, Primitive, PrimitiveKind, Ref, TypeRef
-from generator.readers.openapi_document import OpenAPIDocument, load_openapi
+from generator.readers.openapi_document import HTTP_METHODS, OpenAPIDocument, load_openapi
 from generator.readers.openapi_examples import ExampleMaker
 from generator.readers.openapi_models import generate_models
 from generator.readers.openapi_schemas import (
@@ -101,7 +101,6 @@ _OPERATION_NAMES_RESERVED = (
     "uuid",
 )
 _SYNTHESISED = "a value synthesised from the schema"
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _PARAM_NAMES_RESERVED = ("self", "auth", "body", "request", "response", "result", "service")
 _CONSTRAINT_KEYWORDS = {

@@ -316,7 +316,8 @@ _SECTION_KINDS: dict[str, str] = {
 _REFERABLE_KINDS = frozenset(_COMPONENT_SECTIONS) | {"pathItem"}
 """Kinds where a `$ref` member is a reference (Reference Object, or Path Item's own `$ref`)."""
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+"""The operations a Path Item Object can hold (OpenAPI 3.x)."""
 _PARAMETER_SLOTS = {"schema": "schema", "content": "map:mediaType", "examples": "map:example"}
 _SCHEMA_SLOTS: dict[str, str] = {
     **dict.fromkeys(
@@ -346,7 +347,7 @@ _SCHEMA_SLOTS: dict[str, str] = {
 _SLOTS: dict[str, dict[str, str]] = {
     "document": {"paths": "mapx:pathItem", "webhooks": "mapx:pathItem", "components": "components"},
     "components": {section: f"map:{kind}" for section, kind in _SECTION_KINDS.items()},
-    "pathItem": {**dict.fromkeys(_HTTP_METHODS, "operation"), "parameters": "list:parameter"},
+    "pathItem": {**dict.fromkeys(HTTP_METHODS, "operation"), "parameters": "list:parameter"},
     "operation": {
         "parameters": "list:parameter",
         "requestBody": "requestBody",

@@ -14,6 +14,8 @@ from generator.ir.model import (
     SecurityUse,
 )
 from generator.ir.names import NameScope
+from generator.readers.openapi_document import HTTP_METHODS
+from generator.readers.yaml_positions import escape_token
 
 _HTTP_SCHEMES = {"basic": SecurityKind.HTTP_BASIC, "bearer": SecurityKind.HTTP_BEARER}
 
@@ -97,9 +99,6 @@ def lower_requirements(
     return tuple(alternatives)
 
 
-_OPERATION_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-
 def check_requirement_names(document: dict[str, Any], sink: DiagnosticSink, locate: Any) -> None:
     """Every name in a `security` requirement must be a declared scheme (§4.8.30: "MUST correspond").
 
@@ -113,23 +112,19 @@ def check_requirement_names(document: dict[str, Any], sink: DiagnosticSink, loca
     for section in ("paths", "webhooks"):
         items = document.get(section)
         for path, item in items.items() if isinstance(items, dict) else ():
-            for method in _OPERATION_METHODS:
+            for method in HTTP_METHODS:
                 operation = item.get(method) if isinstance(item, dict) else None
                 if isinstance(operation, dict):
-                    sites.append((f"/{section}/{_escape(path)}/{method}/security", operation.get("security")))
+                    sites.append((f"/{section}/{escape_token(path)}/{method}/security", operation.get("security")))
     for pointer, requirements in sites:
         for index, requirement in enumerate(requirements if isinstance(requirements, list) else ()):
             for name in requirement if isinstance(requirement, dict) else ():
                 if name not in declared:
                     known = ", ".join(repr(key) for key in sorted(declared)) or "none"
-                    where: Location = locate(f"{pointer}/{index}/{_escape(name)}")
+                    where: Location = locate(f"{pointer}/{index}/{escape_token(name)}")
                     sink.error(
                         "openapi.unknown-security-scheme",
                         f"security requirement names {name!r}, but no security scheme of that name is declared "
                         f"(declared: {known}); the operation would be left unprotected",
                         where,
                     )
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
