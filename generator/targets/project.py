@@ -7,11 +7,32 @@ chosen targets' generated code imports, at versions that code was written agains
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from generator.ir.model import Contract
 from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render
 from generator.targets.options import TargetOptions
+
+
+@dataclass(frozen=True)
+class _TelemetryText:
+    """What the README says the `otel` extra's hooks record."""
+
+    spans: str
+    metrics: str
+
+
+_HTTP_TELEMETRY = _TelemetryText(
+    "one server span per HTTP request (`METHOD /route`, continuing an incoming `traceparent`)",
+    "`http.server.request.duration` and `http.server.requests`",
+)
+_TELEMETRY = {
+    "proto": _TelemetryText(
+        "one server span per RPC (`package.Service/Method`, continuing a `traceparent` in its metadata)",
+        "`rpc.server.call.duration` and `rpc.server.calls`",
+    ),
+}
 
 
 def plan(
@@ -32,6 +53,7 @@ def plan(
         "dependencies": sorted(set(dependencies)),
         "test_dependencies": sorted(set(test_dependencies)),
         "otel_dependencies": sorted(set(otel_dependencies)),
+        "telemetry": _TELEMETRY.get(contract.protocol, _HTTP_TELEMETRY),
     }
     return [
         FileSpec(name, render(environment, f"project/{name}.jinja", context), Ownership.USER)

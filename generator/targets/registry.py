@@ -125,7 +125,7 @@ def _graphql_targets() -> tuple[Target, ...]:
 
 
 def _proto_targets() -> tuple[Target, ...]:
-    from generator.targets import grpc_client, grpc_contract_tests, grpc_server, proto_python
+    from generator.targets import grpc_client, grpc_contract_tests, grpc_server, proto_python, telemetry
 
     return (
         Target(
@@ -134,6 +134,7 @@ def _proto_targets() -> tuple[Target, ...]:
             grpc_server.plan,
             grpc_server.DEPENDENCIES,
             contract_dependencies=grpc_server.dependencies,
+            otel_dependencies=telemetry.OTEL_DEPENDENCIES,
         ),
         Target(
             grpc_contract_tests.NAME,

@@ -17,5 +17,5 @@ OTEL_DEPENDENCIES = (
 
 
 def telemetry_file(generated_dir: str) -> FileSpec:
-    """The shared runtime module both HTTP servers (FastAPI, Ariadne) import their request spans from."""
+    """The shared runtime module the HTTP servers (FastAPI, Ariadne) and the gRPC server import their spans from."""
     return FileSpec(f"{generated_dir}/telemetry.py", static_file("common/static/telemetry.py"))

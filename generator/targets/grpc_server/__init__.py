@@ -5,7 +5,8 @@ servicer interfaces twice, for grpc.aio (`servicers.py`) and for grpc's thread-p
 (`sync_servicers.py`), because an implementation is either coroutines or plain functions and the
 interface should say which; mock implementations of both answering with examples computed from
 the contract (`examples.json`); `create_server` / `create_sync_server` with health, reflection,
-access logs, limits and TLS; and the user's `service.py`, whose `build_services()` picks the flavour
+access logs, OpenTelemetry spans and metrics (`_generated/telemetry.py`, on when configured), limits
+and TLS; and the user's `service.py`, whose `build_services()` picks the flavour
 `python -m PKG.server` serves by returning `Services` or `SyncServices`.
 """
 
@@ -33,6 +34,7 @@ from generator.targets.grpc_server.views import (
 )
 from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
+from generator.targets.telemetry import telemetry_file
 
 NAME = "grpc-server"
 DEPENDENCIES: tuple[str, ...] = ("pydantic-settings>=2.7",)
@@ -81,6 +83,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
     return [
         *proto_python.plan(contract, options),
         FileSpec(f"{generated}/server_runtime.py", static_file("grpc_server/static/server_runtime.py")),
+        telemetry_file(generated),
         *(_servicers(renderer, generated, server, flavour) for flavour in (AIO, SYNC)),
         *(_mock(renderer, generated, server, flavour) for flavour in (AIO, SYNC)),
         FileSpec(f"{generated}/examples.json", examples),
@@ -113,9 +116,11 @@ def _server_imports(server: ServerView) -> str:
         for name in server.classes(flavour.servicer_attribute)
     ]
     sections = [
-        import_section((), [ModuleImport("dataclasses", "dataclass", "dataclass")]),
+        import_section(
+            (), [ModuleImport("dataclasses", "dataclass", "dataclass"), ModuleImport("typing", "Any", "Any")]
+        ),
         import_section([("grpc", "grpc")], ()),
-        import_section((), [*runtime, *servicers]),
+        import_section((), [*runtime, *servicers, ModuleImport(".telemetry", "rpc_telemetry", "rpc_telemetry")]),
     ]
     return "\n\n".join("\n".join(section) for section in sections)
 
