@@ -86,8 +86,8 @@ def generated(project: Path) -> Generated:
 
 
 def servicer(generated: Generated, flavour: str, seen_trace_ids: list[str]) -> Any:
-    """The mock servicer, except that `GetItem` notes the current span's trace id and answers
-    NOT_FOUND for the sku `missing`."""
+    """The mock servicer, except that `GetItem` notes the current span's trace id, answers
+    NOT_FOUND for the sku `missing` and fails unexpectedly for the sku `boom`."""
     inventory_pb2 = generated.inventory_pb2
 
     def current_trace_id() -> None:
@@ -100,6 +100,8 @@ def servicer(generated: Generated, flavour: str, seen_trace_ids: list[str]) -> A
                 current_trace_id()
                 if request.sku == "missing":
                     await context.abort(grpc.StatusCode.NOT_FOUND, "no such item")
+                if request.sku == "boom":
+                    raise RuntimeError("the servicer broke")
                 return inventory_pb2.Item(sku=request.sku)
 
         return AioInventory()
@@ -109,6 +111,8 @@ def servicer(generated: Generated, flavour: str, seen_trace_ids: list[str]) -> A
             current_trace_id()
             if request.sku == "missing":
                 context.abort(grpc.StatusCode.NOT_FOUND, "no such item")
+            if request.sku == "boom":
+                raise RuntimeError("the servicer broke")
             return inventory_pb2.Item(sku=request.sku)
 
     return SyncInventory()
@@ -224,6 +228,27 @@ def test_each_rpc_gets_one_server_span_named_by_service_and_method(generated: Ge
     assert failed.status.status_code == StatusCode.ERROR
     assert failed.status.description == "NOT_FOUND"
     assert failed.parent is None and format(failed.context.trace_id, "032x") == seen[1] != TRACE_ID
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_streams_and_unexpected_failures_get_their_spans_too(generated: Generated, flavour: str) -> None:
+    traced = Traced()
+    with running(generated, flavour, **traced.providers()) as (target, _):
+        with generated.client.Client.connect(target, retry=None) as client:
+            changes = list(client.inventory.watch_stock(generated.inventory_pb2.WatchStockRequest(skus=["A-1"])))
+            with pytest.raises(generated.errors.UnknownError):
+                client.inventory.get_item(generated.inventory_pb2.GetItemRequest(sku="boom"))
+        spans = traced.finished(lambda spans: len(spans) >= 2)
+    assert changes
+
+    streamed, broke = sorted(spans, key=lambda span: span.start_time or 0)
+    assert streamed.name == "inventory.v1.Inventory/WatchStock"
+    assert (streamed.attributes or {})["rpc.grpc.status_code"] == 0
+    assert streamed.status.status_code == StatusCode.UNSET
+    assert (broke.attributes or {})["rpc.grpc.status_code"] == 2
+    assert (broke.status.status_code, broke.status.description) == (StatusCode.ERROR, "UNKNOWN")
+    (event,) = broke.events
+    assert event.name == "exception" and (event.attributes or {})["exception.type"] == "RuntimeError"
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
