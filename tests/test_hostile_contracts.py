@@ -1096,7 +1096,7 @@ COLLIDING_OPERATION_IDS = {
     "models": "routes/<tag>.py: `async def models` replaces `from .. import models`; later annotations fail",
     "security": "routes/<tag>.py: `async def security` replaces `from .. import security`",
     "datetime": "routes/<tag>.py: `async def datetime` replaces `import datetime`",
-    "get_service": "routes/<tag>.py: `async def get_service` replaces the dependency; Depends(get_service) recurses",
+    "request": "routes/<tag>.py: `async def request` beside every route's own `request: Request` parameter",
     "examples": "routes/<tag>.py: constant EXAMPLES = OperationResponses(...) replaces the imported EXAMPLES dict",
     "operations": "routes/<tag>.py: the operation's constant OPERATIONS is rebound to the module's OPERATIONS "
     "dict, so the route's OPERATIONS.respond() fails (500; mypy --strict: incompatible assignment)",

@@ -76,7 +76,6 @@ _OPERATION_NAMES_RESERVED = (
     "example",
     "examples",
     "float",
-    "get_service",
     "header_items",
     "int",
     "iso_text_only",

@@ -42,7 +42,6 @@ _RUNTIME_NAMES = (
     "OperationResponses",
     "contract_form_body",
     "contract_json_body",
-    "get_service",
     "header_items",
     "iso_text_only",
     "path_items",
@@ -198,11 +197,11 @@ def _router_imports(views: list[OperationView]) -> dict[str, list[str]]:
     texts.extend(expression for view in views for _, expression in view.constants)
     texts.extend(view.strict_body or "" for view in views)
     return {
-        "typing": ["Annotated", *used_names(texts, ("Any",))],
-        "fastapi": isort_order({"APIRouter", "Depends", *used_names(texts, _FASTAPI_NAMES)}),
+        "typing": used_names(texts, ("Annotated", "Any")),
+        "fastapi": isort_order({"APIRouter", "Request", *used_names(texts, _FASTAPI_NAMES)}),
         "pydantic": used_names(texts, ("AfterValidator", "BeforeValidator", "Field", "TypeAdapter")),
         "package": used_names(texts, ("models", "security")),
-        "runtime": isort_order({"EXAMPLES", "OperationResponses", "get_service", *used_names(texts, _RUNTIME_NAMES)}),
+        "runtime": isort_order({"EXAMPLES", "OperationResponses", *used_names(texts, _RUNTIME_NAMES)}),
     }
 
 

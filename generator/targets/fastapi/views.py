@@ -60,7 +60,9 @@ def operation_view(operation: Operation, security: SecurityDependencyView | None
     http = operation.http
     route_path = http.path
     route_args: list[Argument] = [
-        Argument(PythonIdentifier("service"), "Annotated[AbstractService, Depends(get_service)]")
+        # The service comes from `request.app.state` in the route's body: a FastAPI dependency
+        # would cost more per request than the whole lookup.
+        Argument(PythonIdentifier("request"), "Request")
     ]
     service_args: list[Argument] = []
     if security is not None:

@@ -11,11 +11,11 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import re
 import sys
 import time
 import urllib.parse
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -139,6 +139,7 @@ class OperationResponses:
     default_status: int
     declared: tuple[DeclaredResponse, ...]
     examples: Mapping[str, Any] = field(default_factory=dict)
+    _found: dict[int, DeclaredResponse | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def error(self, status_code: int, message: str, headers: Mapping[str, str] | None = None) -> Response | None:
         """A client-error response shaped as the contract declares it, or None if it declares none.
@@ -171,6 +172,12 @@ class OperationResponses:
         return JSONResponse(payload, status_code, dict(headers or {}), media_type=declared.media_type)
 
     def find(self, status_code: int) -> DeclaredResponse | None:
+        """The declared response a status answers with (remembered: it is asked on every request)."""
+        if status_code not in self._found:
+            self._found[status_code] = self._declared_for(status_code)
+        return self._found[status_code]
+
+    def _declared_for(self, status_code: int) -> DeclaredResponse | None:
         exact = [item for item in self.declared if item.status == str(status_code)]
         ranged = [item for item in self.declared if item.status.endswith("XX") and item.matches(status_code)]
         fallback = [item for item in self.declared if item.status == "default"]
@@ -195,8 +202,12 @@ class OperationResponses:
             return Response(status_code=status_code, headers=headers)
         if isinstance(body, (bytes, bytearray)):
             return Response(bytes(body), status_code, headers, declared.media_type)
+        textual = bool(declared.media_type and declared.media_type.startswith("text/"))
         try:
             validated = declared.adapter.validate_python(body, from_attributes=True)
+            if not textual:  # straight to JSON bytes, as FastAPI encodes a `response_model`
+                encoded = declared.adapter.dump_json(validated, by_alias=True, exclude_unset=True)
+                return Response(encoded, status_code, headers, declared.media_type or "application/json")
             payload = declared.adapter.dump_python(validated, mode="json", by_alias=True, exclude_unset=True)
         except ValidationError as error:
             logger.error(
@@ -204,7 +215,7 @@ class OperationResponses:
                 extra={"operation": self.operation, "status": status_code, "errors": error.errors()},
             )
             return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
-        if isinstance(payload, str) and declared.media_type and declared.media_type.startswith("text/"):
+        if isinstance(payload, str):
             return Response(payload, status_code, headers, declared.media_type)
         return JSONResponse(payload, status_code, headers, media_type=declared.media_type)
 
@@ -276,12 +287,21 @@ _RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict_
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
+    """One JSON object per line: time, level, logger, message and any `extra` fields.
+
+    A line is written for every request, so the encoder is made once and the time's
+    seconds are formatted once a second.
+    """
+
+    _encoder = json.JSONEncoder(default=str)
+    _second: tuple[int, str] = (-1, "")
 
     def format(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        if second != self._second[0]:
+            self._second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
         payload: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "time": f"{self._second[1]}.{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -291,7 +311,7 @@ class JsonFormatter(logging.Formatter):
                 payload[key] = value
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
+        return self._encoder.encode(payload)
 
 
 def configure_logging(settings: Settings) -> None:
@@ -316,7 +336,9 @@ class JsonMediaTypeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and any(
+            name == b"content-type" and _json_media_type(value) != value for name, value in scope["headers"]
+        ):
             headers = [
                 (name, _json_media_type(value) if name == b"content-type" else value)
                 for name, value in scope["headers"]
@@ -471,7 +493,7 @@ class RequestContextMiddleware:
                 request_id_header = value
             elif name == b"traceparent":
                 traceparent_header = value
-        request_id = request_id_header.decode("latin-1") or uuid.uuid4().hex
+        request_id = request_id_header.decode("latin-1") or os.urandom(16).hex()
         traceparent = _TRACEPARENT.match(traceparent_header.decode("latin-1"))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
@@ -497,17 +519,18 @@ class RequestContextMiddleware:
             else:
                 await self._telemetry.traced(self.app, scope, receive, send_with_id, request_id)
         finally:
-            logger.info(
-                "request",
-                extra={
+            if logger.isEnabledFor(logging.INFO):
+                # Made directly: `logger.info` would also walk the stack for the caller's file and
+                # line, which the log lines never show, on every request.
+                fields = {
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "request_id": request_id,
                     "trace_id": state["trace_id"],
-                },
-            )
+                }
+                logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, "request", (), None, extra=fields))
 
 
 def _load_examples() -> dict[str, dict[str, Any]]:
@@ -866,12 +889,6 @@ async def verified_payload(request: Request, secret: str | None, adapter: TypeAd
         return adapter.validate_json(body)
     except ValidationError as error:
         raise RequestValidationError(error.errors(include_url=False)) from None
-
-
-async def get_service(request: Request) -> Any:
-    """The service instance `create_app` was given (a FastAPI dependency; `async` because FastAPI
-    runs a plain `def` dependency in its thread pool, which costs more than the lookup itself)."""
-    return request.app.state.service
 
 
 async def read_body(request: Request) -> bytes:
