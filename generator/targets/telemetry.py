@@ -1,4 +1,4 @@
-"""What the generated services' OpenTelemetry hooks (`_generated/telemetry.py`) need installed.
+"""The runtime modules every generated server shares (JSON logs, OpenTelemetry hooks), and what the hooks need.
 
 The hooks are off unless an exporter is configured, so these go into an optional `otel` extra of
 the project rather than its dependencies.
@@ -19,3 +19,8 @@ OTEL_DEPENDENCIES = (
 def telemetry_file(generated_dir: str) -> FileSpec:
     """The shared runtime module the HTTP servers (FastAPI, Ariadne) and the gRPC server import their spans from."""
     return FileSpec(f"{generated_dir}/telemetry.py", static_file("common/static/telemetry.py"))
+
+
+def json_logs_file(generated_dir: str) -> FileSpec:
+    """The shared runtime module all three servers write their JSON log lines with."""
+    return FileSpec(f"{generated_dir}/json_logs.py", static_file("common/static/json_logs.py"))

@@ -20,7 +20,7 @@ from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
 from generator.targets.layout import from_import
 from generator.targets.options import TargetOptions
-from generator.targets.telemetry import telemetry_file
+from generator.targets.telemetry import json_logs_file, telemetry_file
 
 NAME = "ariadne"
 DEPENDENCIES = (
@@ -49,6 +49,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         *graphql_schema.plan(contract, options),
         FileSpec(f"{generated}/server_runtime.py", static_file("ariadne/static/server_runtime.py")),
         telemetry_file(generated),
+        json_logs_file(generated),
         file(
             f"{generated}/resolvers.py",
             "ariadne/resolvers.py.jinja",

@@ -13,7 +13,7 @@ from generator.targets.fastapi.security_views import SchemeView, scheme_view, se
 from generator.targets.fastapi.views import OperationView, operation_view, router_module_name
 from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
-from generator.targets.telemetry import telemetry_file
+from generator.targets.telemetry import json_logs_file, telemetry_file
 from generator.targets.webhook_views import webhook_view
 
 NAME = "fastapi"
@@ -94,6 +94,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         file(f"{generated}/models.py", "fastapi/models.py.jinja", models_source=contract.models.source),
         FileSpec(f"{generated}/runtime.py", static_file("fastapi/static/runtime.py")),
         telemetry_file(generated),
+        json_logs_file(generated),
         file(f"{generated}/service.py", "fastapi/service.py.jinja", operations=views, stdlib_imports=stdlib),
         file(
             f"{generated}/mock.py",

@@ -27,8 +27,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 """The ASGI types exactly as `starlette.types` spells them, so the gRPC server needs no Starlette."""
 
-_GRPC_OK = 0
-"""`grpc.StatusCode.OK`'s number: every other code an RPC ends with marks its span as an error."""
+_SERVER_FAULT_CODES = frozenset({2, 4, 12, 13, 14, 15})
+"""The numbers of the gRPC codes that mark a server span as an error: UNKNOWN, DEADLINE_EXCEEDED,
+UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS."""
 
 
 def telemetry_configured(environ: Mapping[str, str]) -> bool:
@@ -176,7 +177,10 @@ class RpcTelemetry:
     The span is named `package.Service/Method`, carries `rpc.system` (`grpc`), `rpc.service`,
     `rpc.method` and, once the call ends, `rpc.grpc.status_code`; it continues the trace of an
     incoming `traceparent` metadata entry and is current while the servicer runs. A call that
-    ends with any code but OK gets the span's ERROR status, described by the code's name.
+    ends with a code meaning the server failed (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED,
+    INTERNAL, UNAVAILABLE, DATA_LOSS, as the conventions list for server spans) gets the span's
+    ERROR status, described by the code's name; a client's mistake (NOT_FOUND, ...) does not,
+    as a 4xx does not on the HTTP servers.
     `rpc.server.call.duration` (seconds) and `rpc.server.calls` are recorded with the same rpc
     attributes. The gRPC server's interceptors call `start` and `RpcSpan.end`; nothing here
     imports grpc.
@@ -227,7 +231,7 @@ class RpcSpan:
         self.span.set_attributes(attributes)
         if unexpected is not None:
             self.span.record_exception(unexpected)
-        if code != _GRPC_OK:
+        if code in _SERVER_FAULT_CODES:
             self.span.set_status(self.telemetry.trace_api.Status(self.telemetry.trace_api.StatusCode.ERROR, code_name))
         self.span.end()
         self.telemetry.duration.record(time.perf_counter() - self.started, attributes)

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import sys
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -33,6 +32,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .json_logs import log_event
 from .telemetry import RequestTelemetry
 
 BodyT = TypeVar("BodyT")
@@ -283,46 +283,6 @@ class Settings(BaseSettings):
         return cls.model_validate(given)
 
 
-_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields.
-
-    A line is written for every request, so the encoder is made once and the time's
-    seconds are formatted once a second.
-    """
-
-    _encoder = json.JSONEncoder(default=str)
-    _second: tuple[int, str] = (-1, "")
-
-    def format(self, record: logging.LogRecord) -> str:
-        second = int(record.created)
-        if second != self._second[0]:
-            self._second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
-        payload: dict[str, Any] = {
-            "time": f"{self._second[1]}.{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return self._encoder.encode(payload)
-
-
-def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    if settings.json_logs:
-        handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers = [handler]
-    root.setLevel(settings.log_level)
-
-
 class JsonMediaTypeMiddleware:
     """Read bodies sent as `text/json` (any JSON media type outside `application/`) as JSON.
 
@@ -519,18 +479,19 @@ class RequestContextMiddleware:
             else:
                 await self._telemetry.traced(self.app, scope, receive, send_with_id, request_id)
         finally:
-            if logger.isEnabledFor(logging.INFO):
-                # Made directly: `logger.info` would also walk the stack for the caller's file and
-                # line, which the log lines never show, on every request.
-                fields = {
+            log_event(
+                logger,
+                logging.INFO,
+                "request",
+                {
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "request_id": request_id,
                     "trace_id": state["trace_id"],
-                }
-                logger.handle(logger.makeRecord(logger.name, logging.INFO, "", 0, "request", (), None, extra=fields))
+                },
+            )
 
 
 def _load_examples() -> dict[str, dict[str, Any]]:

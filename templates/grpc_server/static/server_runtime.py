@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import datetime
 import inspect
 import json
 import logging
@@ -39,6 +38,7 @@ from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, u
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .json_logs import log_event
 from .telemetry import RpcSpan, RpcTelemetry
 
 Request = TypeVar("Request", bound=Message)
@@ -372,52 +372,6 @@ class Settings(BaseSettings):
 
 # --- Logging -------------------------------------------------------------------------------------
 
-_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
-    "message",
-    "asctime",
-}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(
-                record.created, datetime.timezone.utc
-            ).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
-
-
-class _ServiceLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `configure_logging` installs (and replaces when called again)."""
-
-
-def configure_logging(settings: Settings) -> None:
-    """Log to stdout, one JSON object per line (or plain text), at `settings.log_level`."""
-    handler = _ServiceLogHandler(sys.stdout)
-    handler.setFormatter(
-        JsonFormatter()
-        if settings.json_logs
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers = [
-        *(existing for existing in root.handlers if not isinstance(existing, _ServiceLogHandler)),
-        handler,
-    ]
-    root.setLevel(settings.log_level)
-
-
 @dataclass
 class _Call:
     """One RPC being served: its server span (when telemetry is on) and its access log line."""
@@ -476,7 +430,7 @@ class _Call:
         }
         if unexpected:
             fields["error"] = repr(error)
-        access_logger.log(logging.ERROR if unexpected else logging.INFO, "rpc", extra=fields)
+        log_event(access_logger, logging.ERROR if unexpected else logging.INFO, "rpc", fields)
 
 
 def _status_code(context: Any, error: BaseException | None) -> grpc.StatusCode:
