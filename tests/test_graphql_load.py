@@ -1,7 +1,8 @@
 """The generated GraphQL load test (`python -m PACKAGE.loadtest`) run against the mock service.
 
 The service is started as deployed (`python -m PACKAGE` on 127.0.0.1); the load test POSTs the
-contract's variable-free queries to it and prints a summary line and a JSON report.
+contract's queries to it, with values for their required variables computed from the schema, and
+prints a summary line and a JSON report.
 """
 
 from __future__ import annotations
@@ -14,11 +15,62 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SPECS, generate_project, project_env
-from tests.test_graphql_tls import running
+from tests.test_graphql_tls import json_lines, running
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PACKAGE = "tlsbooks"
 """The package `tests.test_graphql_tls.running` starts."""
+
+
+ARGUMENTS_SDL = """
+scalar DateTime
+scalar Email
+
+type Query {
+  shelf(id: ID!): Shelf
+  search(filter: SearchFilter!): [Shelf!]!
+  byGenre(genre: Genre!, first: Int = 3): [Shelf!]!
+  many(ids: [ID!]!, tags: [String]!): [Shelf!]!
+  since(after: DateTime!): [Shelf!]!
+  nested(where: Where!): Int!
+  contact(email: Email!): Shelf
+  plain: Int!
+}
+
+input SearchFilter {
+  text: String!
+  genre: Genre!
+  range: Range!
+  tags: [String!]!
+  note: String
+  limit: Int = 5
+}
+
+input Range {
+  low: Int!
+  high: Float!
+}
+
+"Refers to itself through a list and a nullable field, which GraphQL allows."
+input Where {
+  all: [Where!]!
+  any: Where
+  label: String!
+}
+
+enum Genre {
+  FICTION
+  SCIENCE
+}
+
+type Shelf {
+  id: ID!
+  name: String!
+  genre: Genre!
+}
+"""
+"""Root queries taking required arguments of every input kind; `contact` needs an unknown scalar."""
+LOADED_QUERIES = {"Shelf", "Search", "ByGenre", "Many", "Since", "Nested", "Plain"}
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +107,26 @@ def test_graphql_load_test_counts_unanswered_queries_as_errors(project: Path, tm
     assert result.returncode == 1
     assert json.loads(result.stdout.strip().splitlines()[-1])["errors"] == 10
     assert "error rate 1.0000" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def arguments_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("graphql-load-arguments")
+    contract = work / "shelves.graphql"
+    contract.write_text(ARGUMENTS_SDL, encoding="utf-8")
+    return generate_project(contract, work / "shelves", PACKAGE)
+
+
+def test_graphql_load_test_sends_queries_with_required_arguments_and_they_are_answered(
+    arguments_project: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "service.log"
+    with running(arguments_project, log, None) as base_url:
+        result = run_load_test(arguments_project, base_url, LOADTEST_REQUESTS="70", LOADTEST_CONCURRENCY="2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["requests"] == 70 and report["errors"] == 0 and report["failures"] == []
+    requests = [line for line in json_lines(log) if line.get("path") == "/graphql"]
+    assert {line["operation"] for line in requests} == LOADED_QUERIES
+    assert len(requests) == 70 and {line["status"] for line in requests} == {200}
+    assert "not loaded: Contact: custom scalar Email has no known valid value" in result.stderr

@@ -15,7 +15,7 @@ from generator.plan import FileSpec, Ownership
 from generator.render import make_environment, render, static_file
 from generator.targets import graphql_schema
 from generator.targets.ariadne.examples import object_examples
-from generator.targets.ariadne.load_views import load_queries
+from generator.targets.ariadne.load_views import load_plan
 from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
 from generator.targets.layout import from_import
@@ -75,7 +75,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         file(f"{generated}/application.py", "ariadne/application.py.jinja"),
         file(f"{package}/app.py", "ariadne/app.py.jinja"),
         file(f"{package}/__main__.py", "ariadne/main.py.jinja"),
-        file(f"{package}/loadtest.py", "ariadne/loadtest.py.jinja", queries=load_queries(graphql.operations)),
+        file(f"{package}/loadtest.py", "ariadne/loadtest.py.jinja", load=load_plan(graphql)),
         FileSpec(f"{generated}/load_runtime.py", static_file("ariadne/static/load_runtime.py")),
         FileSpec(f"{generated}/load_stats.py", static_file("common/static/load_stats.py")),
         FileSpec(

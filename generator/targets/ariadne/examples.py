@@ -61,12 +61,22 @@ def _value(type_ref: TypeRef, types: dict[str, GraphQLNamedType]) -> JsonValue:
     return _named(types[type_ref.source])
 
 
-def _named(named: GraphQLNamedType) -> JsonValue:
+def primitive_example(kind: PrimitiveKind) -> JsonValue:
+    """The wire value the mock uses for a built-in scalar or a custom scalar of Python kind `kind`."""
+    return _PRIMITIVE_EXAMPLES[kind]
+
+
+def leaf_example(named: GraphQLNamedType) -> JsonValue:
+    """The wire value of a custom scalar (by its Python kind) or an enum (its first value)."""
     if named.kind is GraphQLKind.SCALAR:
         scalar_type = named.scalar_type
         return _PRIMITIVE_EXAMPLES[scalar_type.kind if isinstance(scalar_type, Primitive) else PrimitiveKind.ANY]
-    if named.kind is GraphQLKind.ENUM:
-        return named.enum_values[0].wire_name if named.enum_values else None
+    return named.enum_values[0].wire_name if named.enum_values else None
+
+
+def _named(named: GraphQLNamedType) -> JsonValue:
+    if named.kind in (GraphQLKind.SCALAR, GraphQLKind.ENUM):
+        return leaf_example(named)
     if named.kind is GraphQLKind.OBJECT:
         return reference(named.wire_name)
     # An interface or union: its first object type (possible types are in schema order).
