@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from graphql import build_schema, value_from_ast
+from graphql import build_schema, coerce_input_value, parse, print_ast, value_from_ast
 from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -206,3 +206,132 @@ def test_hostile_schema_gives_code_that_compiles_imports_serves_and_keeps_values
     contract_default = value_from_ast(contract_field.ast_node.default_value, contract_field.type)
     assert defaults[input_field] == contract_default == schema.default
     assert defaults["kind"] == schema.enum_values[0]
+
+
+@dataclass(frozen=True)
+class HostileLoadSchema:
+    """A query whose required arguments (an input object, an enum list) carry hostile names, and
+    whose operation document holds a hostile string literal, for the generated load test."""
+
+    text: str
+    names: tuple[str, ...]
+    enum_values: tuple[str, ...]
+
+    def sdl(self) -> str:
+        field, argument, input_field, output_field = self.names
+        described = graphql_string(self.text)
+        values = "".join(f"  {described} {value}\n" for value in self.enum_values)
+        return (
+            textwrap.dedent(
+                f"""\
+            type Query {{
+              {described}
+              {field}({argument}: Filter!, kinds: [Kind!]!, note: String = {described}): Result
+            }}
+
+            input Filter {{
+              {input_field}: String!
+              kind: Kind!
+              note: String = {described}
+            }}
+
+            type Result {{
+              {output_field}: String
+              kind: Kind
+            }}
+
+            enum Kind {{
+            """
+            )
+            + values
+            + "}\n"
+        )
+
+    def operations(self) -> str:
+        field, argument, _, output_field = self.names
+        return (
+            f"query Hostile(${argument}: Filter!, $kinds: [Kind!]!) {{\n"
+            f"  {field}({argument}: ${argument}, kinds: $kinds, note: {graphql_string(self.text)}) {{\n"
+            f"    {output_field}\n"
+            "    kind\n"
+            "  }\n"
+            "}\n"
+        )
+
+
+HOSTILE_LOAD_SCHEMAS = st.builds(
+    HostileLoadSchema,
+    text=HOSTILE_TEXT,
+    names=NAMES.filter(lambda names: not {"kind", "kinds", "note"} & set(names)).map(tuple),
+    enum_values=ENUM_VALUES.map(tuple),
+)
+_LOAD_CHECK = textwrap.dedent(
+    """
+    import importlib, json, sys, warnings
+    warnings.simplefilter("ignore")
+    package = sys.argv[1]
+    from starlette.testclient import TestClient
+    loadtest = importlib.import_module(f"{package}.loadtest")
+    app = importlib.import_module(f"{package}.app").app
+    report = {"queries": [], "skipped": list(loadtest.SKIPPED)}
+    with TestClient(app) as client:
+        for query in loadtest.QUERIES:
+            body = {"query": query.document, "operationName": query.operation_name, "variables": query.variables}
+            answer = client.post("/graphql", json=body).json()
+            sent = {"name": query.operation_name, "document": query.document, "variables": query.variables}
+            report["queries"].append({**sent, "answer": answer})
+    print("@@REPORT@@" + json.dumps(report))
+    """
+)
+
+
+@settings(HYPOTHESIS, max_examples=min(HYPOTHESIS.max_examples, 4))
+@example(
+    schema=HostileLoadSchema(
+        '"""\\\r\x00{{ x }}\u2028\n")', ("class", "self", "model_config", "None"), ("None", "True")
+    )
+)
+@given(schema=HOSTILE_LOAD_SCHEMAS)
+def test_hostile_schema_gives_a_load_test_whose_variables_are_valid_and_inert(
+    schema: HostileLoadSchema, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    work = tmp_path_factory.mktemp("gqlload")
+    contract = work / "contract"
+    contract.mkdir()
+    (contract / "schema.graphql").write_text(schema.sdl(), encoding="utf-8")
+    (contract / "operations.graphql").write_text(schema.operations(), encoding="utf-8")
+    parsed = build_schema(schema.sdl())
+    out = work / "out"
+    package = f"gqlload{next(_COUNTER)}"
+    result = CliRunner().invoke(app, ["generate", str(contract), "--out", str(out), "-p", package])
+    assert result.exit_code in (0, 2), result.output
+    assert "Traceback" not in result.output
+    event(f"exit {result.exit_code}")
+    if result.exit_code == 2:  # a clash the naming layer refuses, as above
+        return
+    loadtest = next(out.rglob("loadtest.py"))
+    compile(loadtest.read_text(encoding="utf-8"), str(loadtest), "exec", dont_inherit=True)
+    completed = subprocess.run(
+        [sys.executable, "-c", _LOAD_CHECK, package],
+        cwd=out,
+        env=project_env(out),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    reports = [line for line in completed.stdout.splitlines() if line.startswith("@@REPORT@@")]
+    assert reports, f"exit {completed.returncode}\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+    report = json.loads(reports[-1].removeprefix("@@REPORT@@"))
+    assert not (work / "PWNED").exists() and not list(Path.cwd().glob("PWNED*")), "a payload ran"
+    assert report["skipped"] == []
+    [query] = report["queries"]
+    assert query["name"] == "Hostile"
+    assert print_ast(parse(query["document"])) == print_ast(parse(schema.operations()))  # the literal, unchanged
+    field, argument, input_field, _ = schema.names
+    assert query["variables"] == {
+        argument: {input_field: "example", "kind": schema.enum_values[0]},
+        "kinds": [schema.enum_values[0]],
+    }
+    assert coerce_input_value(query["variables"][argument], parsed.type_map["Filter"]) is not None
+    assert "errors" not in query["answer"] and query["answer"]["data"][field] is not None, query["answer"]
