@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import socket
@@ -72,6 +73,18 @@ def project_env(project: Path, **extra: str) -> dict[str, str]:
     env["LOG_LEVEL"] = "WARNING"
     env.update(extra)
     return env
+
+
+def run_docker_health_check(project: Path, port: int | str, **settings: str) -> subprocess.CompletedProcess[str]:
+    """The project Dockerfile's HEALTHCHECK command (exec form), run here for the service on `port`."""
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    probe = next(line for line in dockerfile.splitlines() if line.startswith("HEALTHCHECK CMD "))
+    command = json.loads(probe.removeprefix("HEALTHCHECK CMD "))
+    assert command[0] == "python", command
+    environment = project_env(project, PORT=str(port), **settings)
+    return subprocess.run(
+        [sys.executable, *command[1:]], env=environment, capture_output=True, text=True, timeout=30, check=False
+    )
 
 
 def import_generated(project: Path, *modules: str) -> list[ModuleType]:

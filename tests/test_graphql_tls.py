@@ -28,6 +28,7 @@ from tests.conftest import (
     generate_project,
     import_generated,
     project_env,
+    run_docker_health_check,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -156,6 +157,13 @@ def test_mutual_tls_refuses_clients_without_a_certificate(
             )
             with pytest.raises(client_module.GraphQLTransportError):
                 client.authors()
+        port = base_url.rsplit(":", 1)[1]
+        refused = run_docker_health_check(project, port, **mutual)
+        assert refused.returncode == 1 and "PROBE_CERT_FILE" in refused.stderr, refused.stderr
+        client_pair = {"PROBE_CERT_FILE": str(tls_files.client_cert), "PROBE_KEY_FILE": str(tls_files.client_key)}
+        probed = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **client_pair, **mutual)
+        assert probed.returncode == 0, probed.stderr
+    assert run_docker_health_check(project, port, **client_pair, **mutual).returncode == 1, "down: unhealthy"
     operations = [
         record.get("operation")
         for record in json_lines(log)

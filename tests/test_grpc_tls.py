@@ -23,7 +23,15 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from tests.conftest import SPECS, TlsFiles, free_port, generate_project, import_generated, project_env
+from tests.conftest import (
+    SPECS,
+    TlsFiles,
+    free_port,
+    generate_project,
+    import_generated,
+    project_env,
+    run_docker_health_check,
+)
 
 PACKAGE = "tlsinventory"
 
@@ -116,7 +124,16 @@ def test_generated_client_calls_the_server_over_tls(
         untrusting = api.Client.connect(target, tls=True, retry=None)  # the system's roots do not know the CA
         with untrusting, pytest.raises(api.UnavailableError):
             untrusting.inventory.get_item(inventory_pb2.GetItemRequest(sku="A-1"), timeout=5)
+        port = target.rsplit(":", 1)[1]
+        probed = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **environment)
+        assert probed.returncode == 0, probed.stderr
+        trusting_itself = run_docker_health_check(project, port, **environment)  # TLS_CERT_FILE as the root
+        assert trusting_itself.returncode == 0, trusting_itself.stderr
+        untrusted = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.client_cert), **environment)
+        assert untrusted.returncode == 1 and untrusted.stderr.startswith("unhealthy: "), untrusted.stderr
         lines = json_log_lines(log, GET_ITEM)
+    down = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **environment)
+    assert down.returncode == 1 and "UNAVAILABLE" in down.stderr, down.stderr
     assert {"listening", "serving"} <= {line["message"] for line in lines}
     assert any(line["message"] == "serving" and line["tls"] is True for line in lines)
     calls = [line for line in lines if line.get("method") == GET_ITEM]
@@ -159,6 +176,12 @@ def test_generated_client_with_a_certificate_calls_the_server_under_mutual_tls(
         anonymous = api.Client.connect(target, root_certificates=tls_files.ca, retry=None)
         with anonymous, pytest.raises(api.UnavailableError):
             anonymous.inventory.get_item(request, timeout=5)
+        port = target.rsplit(":", 1)[1]
+        refused = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **environment)
+        assert refused.returncode == 1 and "PROBE_CERT_FILE" in refused.stderr, refused.stderr
+        client_pair = {"PROBE_CERT_FILE": str(tls_files.client_cert), "PROBE_KEY_FILE": str(tls_files.client_key)}
+        probed = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **client_pair, **environment)
+        assert probed.returncode == 0, probed.stderr
         lines = json_log_lines(log, GET_ITEM)
     calls = [line for line in lines if line.get("method") == GET_ITEM]
     assert len(calls) == 2  # the refused client never reached the servicer

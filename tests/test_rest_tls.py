@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import ssl
 import subprocess
 import sys
@@ -22,7 +21,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import SPECS, TlsFiles, free_port, generate_project, import_generated, project_env
+from tests.conftest import (
+    SPECS,
+    TlsFiles,
+    free_port,
+    generate_project,
+    import_generated,
+    project_env,
+    run_docker_health_check,
+)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PACKAGE = "tlspets"
@@ -67,17 +74,6 @@ def running(project: Path, log: Path, context: ssl.SSLContext | None, **settings
             process.wait(timeout=10)
 
 
-def run_docker_health_check(project: Path, base_url: str, settings: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """The Dockerfile's HEALTHCHECK command, run here against the service at `base_url`."""
-    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
-    probe = next(line for line in dockerfile.splitlines() if line.startswith("HEALTHCHECK CMD python "))
-    command = shlex.split(probe.removeprefix("HEALTHCHECK CMD "))
-    environment = project_env(project, PORT=base_url.rsplit(":", 1)[1], **settings)
-    return subprocess.run(
-        [sys.executable, *command[1:]], env=environment, capture_output=True, text=True, timeout=30, check=False
-    )
-
-
 def json_lines(log: Path) -> list[dict[str, Any]]:
     lines = [line for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [json.loads(line) for line in lines]
@@ -98,8 +94,15 @@ def test_tls_service_answers_the_generated_client(
             httpx.get(base_url + "/healthz", timeout=5)  # the CA is not in the default trust store
         with pytest.raises(httpx.RemoteProtocolError):
             httpx.get(base_url.replace("https://", "http://") + "/healthz", timeout=5)
-        assert run_docker_health_check(project, base_url, tls).returncode == 0
-    assert run_docker_health_check(project, base_url, tls).returncode != 0, "the probe must fail once it is down"
+        port = base_url.rsplit(":", 1)[1]
+        assert run_docker_health_check(project, port, **tls).returncode == 0
+        verified = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **tls)
+        assert verified.returncode == 0, verified.stderr
+        untrusted = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.client_cert), **tls)
+        assert untrusted.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in untrusted.stderr, untrusted.stderr
+    down = run_docker_health_check(project, port, **tls)
+    assert down.returncode == 1, "the probe must fail once it is down"
+    assert down.stderr.startswith("unhealthy: ") and "Traceback" not in down.stderr, down.stderr
     records = json_lines(log)  # every line the service wrote is one JSON object
     requests = [record for record in records if record.get("message") == "request"]
     (listed,) = [record for record in requests if record.get("path") == "/pets"]
@@ -123,6 +126,12 @@ def test_mutual_tls_refuses_clients_without_a_certificate(
         with httpx.Client(base_url=base_url, verify=with_certificate) as http_client:
             pet = client_module.Client(http_client=http_client, retry=None).get_pet(pet_id=1)
         assert pet.name
+        port = base_url.rsplit(":", 1)[1]
+        refused = run_docker_health_check(project, port, **mutual)
+        assert refused.returncode == 1 and "PROBE_CERT_FILE" in refused.stderr, refused.stderr
+        client_pair = {"PROBE_CERT_FILE": str(tls_files.client_cert), "PROBE_KEY_FILE": str(tls_files.client_key)}
+        probed = run_docker_health_check(project, port, PROBE_PATH="/readyz", **client_pair, **mutual)
+        assert probed.returncode == 0, probed.stderr
         without_certificate = tls_files.client_context(with_client_cert=False)
         with httpx.Client(base_url=base_url, verify=without_certificate) as http_client:
             client = client_module.Client(http_client=http_client)

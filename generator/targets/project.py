@@ -34,6 +34,9 @@ _TELEMETRY = {
     ),
 }
 
+_HTTP_PROBE_HEALTHY = "`/healthz` answers (`PROBE_PATH=/readyz` asks for readiness)"
+_PROBE_HEALTHY = {"proto": "the health service answers SERVING (so also readiness)"}
+
 
 def plan(
     contract: Contract,
@@ -54,6 +57,8 @@ def plan(
         "test_dependencies": sorted(set(test_dependencies)),
         "otel_dependencies": sorted(set(otel_dependencies)),
         "telemetry": _TELEMETRY.get(contract.protocol, _HTTP_TELEMETRY),
+        "probe_module": "grpc_probe" if contract.protocol == "proto" else "probe",
+        "probe_healthy": _PROBE_HEALTHY.get(contract.protocol, _HTTP_PROBE_HEALTHY),
     }
     return [
         FileSpec(name, render(environment, f"project/{name}.jinja", context), Ownership.USER)

@@ -1,4 +1,4 @@
-"""The runtime modules every generated server shares (JSON logs, OpenTelemetry hooks), and what the hooks need.
+"""Runtime modules every generated server shares (JSON logs, health probe, OpenTelemetry hooks).
 
 The hooks are off unless an exporter is configured, so these go into an optional `otel` extra of
 the project rather than its dependencies.
@@ -24,3 +24,11 @@ def telemetry_file(generated_dir: str) -> FileSpec:
 def json_logs_file(generated_dir: str) -> FileSpec:
     """The shared runtime module all three servers write their JSON log lines with."""
     return FileSpec(f"{generated_dir}/json_logs.py", static_file("common/static/json_logs.py"))
+
+
+def probe_files(generated_dir: str, *, grpc: bool = False) -> list[FileSpec]:
+    """The container health probe (the Dockerfile's HEALTHCHECK): HTTP, or gRPC's health service."""
+    files = [FileSpec(f"{generated_dir}/probe.py", static_file("common/static/probe.py"))]
+    if grpc:
+        files.append(FileSpec(f"{generated_dir}/grpc_probe.py", static_file("grpc_server/static/grpc_probe.py")))
+    return files
