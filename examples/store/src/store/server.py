@@ -9,11 +9,11 @@ from collections.abc import Sequence
 import grpc
 
 from ._generated import server as generated
+from ._generated.json_logs import configure_logging
 from ._generated.server import SERVICE_NAMES, Services, SyncServices
 from ._generated.server_runtime import (
     Settings,
     command_line_settings,
-    configure_logging,
     run_aio,
     run_sync,
 )

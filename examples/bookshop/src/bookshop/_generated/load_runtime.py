@@ -2,9 +2,10 @@
 
 This file is copied verbatim by contractgen; it does not depend on the contract. It POSTs each query
 as JSON with httpx; measuring, thresholds and the report are `load_stats.py`, shared with the other
-servers. Settings (environment variables): LOADTEST_BASE_URL (http://127.0.0.1:8000; the endpoint is
-BASE_URL + /graphql) and those of `load_stats.py`. A non-2xx answer, an answer with `errors` or a
-failed request is an error.
+servers. Each query carries the variables contractgen computed from the schema for it; queries it
+could not compute them for are named on stderr. Settings (environment variables):
+LOADTEST_BASE_URL (http://127.0.0.1:8000; the endpoint is BASE_URL + /graphql) and those of
+`load_stats.py`. A non-2xx answer, an answer with `errors` or a failed request is an error.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -28,6 +29,8 @@ GRAPHQL_PATH = "/graphql"
 class LoadQuery:
     operation_name: str
     document: str
+    variables: Mapping[str, object] = field(default_factory=dict)
+    """Values of the operation's required variables (the others are left to their defaults)."""
 
 
 class GraphQLLoadSettings(LoadSettings):
@@ -48,7 +51,14 @@ async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> Lo
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
-    bodies = [{"query": query.document, "operationName": query.operation_name} for query in queries]
+    bodies = [
+        {
+            "query": query.document,
+            "operationName": query.operation_name,
+            "variables": dict(query.variables),
+        }
+        for query in queries
+    ]
     async with httpx.AsyncClient(
         base_url=settings.base_url, verify=verify, timeout=settings.timeout_seconds, limits=limits
     ) as client:
@@ -62,10 +72,15 @@ async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> Lo
         return await measure(send_one, settings)
 
 
-def main(queries: Sequence[LoadQuery]) -> int:
-    """Run, print a summary line and one JSON line; exit status 1 when a threshold is passed."""
+def main(queries: Sequence[LoadQuery], skipped: Sequence[str] = ()) -> int:
+    """Run, print a summary line and one JSON line; exit status 1 when a threshold is passed.
+
+    `skipped` names the queries that are not sent, with why; each is printed on stderr.
+    """
+    for message in skipped:
+        print(f"not loaded: {message}", file=sys.stderr)
     if not queries:
-        print("no query without required variables to load", file=sys.stderr)
+        print("no query with known variable values to load", file=sys.stderr)
         return 2
     settings = read_settings(GraphQLLoadSettings)
     if settings is None:

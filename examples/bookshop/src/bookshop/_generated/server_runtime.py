@@ -12,7 +12,6 @@ import datetime
 import enum
 import json
 import logging
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -61,6 +60,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from .json_logs import configure_logging, log_event
 from .telemetry import RequestTelemetry, request_telemetry
 
 Info: TypeAlias = GraphQLResolveInfo
@@ -649,53 +649,6 @@ def _environment_names(settings_class: type[BaseSettings]) -> dict[str, str]:
     }
 
 
-_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
-    "message",
-    "asctime",
-    "color_message",  # uvicorn's ANSI-coloured copy of the message
-}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(
-                record.created, datetime.timezone.utc
-            ).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
-
-
-class _ServiceLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `configure_logging` installs (and replaces when called again)."""
-
-
-def configure_logging(settings: Settings) -> None:
-    """Log to stdout, one JSON object per line (or plain text), at `settings.log_level`."""
-    handler = _ServiceLogHandler(sys.stdout)
-    handler.setFormatter(
-        JsonFormatter()
-        if settings.json_logs
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers = [
-        *(existing for existing in root.handlers if not isinstance(existing, _ServiceLogHandler)),
-        handler,
-    ]
-    root.setLevel(settings.log_level)
-
-
 # --- ASGI: request ids, body limit, access log ------------------------------------------------
 
 
@@ -768,9 +721,11 @@ class RequestContextMiddleware:
                 scope, receive, send_with_id
             )
         finally:
-            logger.info(
+            log_event(
+                logger,
+                logging.INFO,
                 "request" if scope["type"] == "http" else "websocket",
-                extra={
+                {
                     "method": scope.get("method", "GET"),
                     "path": scope.get("path", ""),
                     "status": status,

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 
 from .server_runtime import Readiness, Settings, SyncReadiness, build_aio_server, build_sync_server
 from .servicers import InventoryServicer
 from .sync_servicers import InventorySyncServicer
+from .telemetry import rpc_telemetry
 
 __all__ = [
     "SERVICE_NAMES",
@@ -19,6 +21,8 @@ __all__ = [
     "create_sync_server",
 ]
 
+TITLE = "inventory"
+"""The service's name in its OpenTelemetry resource (unless `OTEL_SERVICE_NAME` says otherwise)."""
 SERVICE_NAMES: tuple[str, ...] = ("inventory.v1.Inventory",)
 """The contract's services: health checks report each (SERVING once ready), reflection lists them."""
 
@@ -46,13 +50,21 @@ class SyncServices:
 
 
 def create_server(
-    service_impls: Services, address: str | None = None, settings: Settings | None = None
+    service_impls: Services,
+    address: str | None = None,
+    settings: Settings | None = None,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> grpc.aio.Server:
     """The grpc.aio server around `service_impls`, not started yet.
 
     It also serves health (SERVING for every service once `service_impls.readiness` says so) and
     reflection, logs one line per RPC, and takes message limits and TLS from `settings` (default:
     from the environment). It listens on `address` (`host:port`; default `settings.address`).
+    OpenTelemetry (one server span and the call metrics per RPC) is on when the `otel` extra is
+    installed and the standard `OTEL_*` variables configure an exporter, or when you pass your own
+    `tracer_provider` (and `meter_provider`); otherwise OpenTelemetry is not imported at all.
     Like `grpc.aio.server`, call it with the event loop that will run it already running
     (`await server.start()` next).
     """
@@ -63,11 +75,17 @@ def create_server(
         address,
         settings or Settings.from_env(),
         service_impls.readiness,
+        rpc_telemetry(TITLE, tracer_provider=tracer_provider, meter_provider=meter_provider),
     )
 
 
 def create_sync_server(
-    service_impls: SyncServices, address: str | None = None, settings: Settings | None = None
+    service_impls: SyncServices,
+    address: str | None = None,
+    settings: Settings | None = None,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> grpc.Server:
     """Like `create_server`, on grpc's thread-pool server (`settings.sync_workers` threads)."""
     return build_sync_server(
@@ -77,4 +95,5 @@ def create_sync_server(
         address,
         settings or Settings.from_env(),
         service_impls.readiness,
+        rpc_telemetry(TITLE, tracer_provider=tracer_provider, meter_provider=meter_provider),
     )

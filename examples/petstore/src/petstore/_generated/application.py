@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from .json_logs import configure_logging
 from .routes import pets as _routes_pets
 from .routes import store as _routes_store
 from .runtime import (
@@ -21,7 +22,6 @@ from .runtime import (
     RequestContextMiddleware,
     RequestHook,
     Settings,
-    configure_logging,
     contract_openapi,
     install_error_handlers,
     routes_by_precedence,
@@ -66,9 +66,11 @@ def create_app(
         docs_url="/docs" if settings.expose_docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if settings.expose_docs else None,
-        # Recent FastAPI releases trace requests themselves once a global provider is set, as
-        # `request_telemetry` sets one; this service's spans replace theirs (older releases ignore it).
-        telemetry={"tracing": False, "metrics": False} if telemetry else None,
+        # Recent FastAPI releases trace requests themselves once a global provider is set (as
+        # `request_telemetry` sets one), and look for one on every request; this service's own
+        # spans replace theirs, and with telemetry off nothing is looked up (older releases
+        # ignore the argument).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.service = service
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)

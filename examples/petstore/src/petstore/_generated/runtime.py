@@ -11,11 +11,10 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import re
-import sys
 import time
 import urllib.parse
-import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -38,6 +37,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .json_logs import log_event
 from .telemetry import RequestTelemetry
 
 BodyT = TypeVar("BodyT")
@@ -148,6 +148,9 @@ class OperationResponses:
     default_status: int
     declared: tuple[DeclaredResponse, ...]
     examples: Mapping[str, Any] = field(default_factory=dict)
+    _found: dict[int, DeclaredResponse | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def error(
         self, status_code: int, message: str, headers: Mapping[str, str] | None = None
@@ -187,6 +190,12 @@ class OperationResponses:
         )
 
     def find(self, status_code: int) -> DeclaredResponse | None:
+        """The declared response a status answers with (remembered: it is asked on every request)."""
+        if status_code not in self._found:
+            self._found[status_code] = self._declared_for(status_code)
+        return self._found[status_code]
+
+    def _declared_for(self, status_code: int) -> DeclaredResponse | None:
         exact = [item for item in self.declared if item.status == str(status_code)]
         ranged = [
             item
@@ -217,8 +226,14 @@ class OperationResponses:
             return Response(status_code=status_code, headers=headers)
         if isinstance(body, (bytes, bytearray)):
             return Response(bytes(body), status_code, headers, declared.media_type)
+        textual = bool(declared.media_type and declared.media_type.startswith("text/"))
         try:
             validated = declared.adapter.validate_python(body, from_attributes=True)
+            if not textual:  # straight to JSON bytes, as FastAPI encodes a `response_model`
+                encoded = declared.adapter.dump_json(validated, by_alias=True, exclude_unset=True)
+                return Response(
+                    encoded, status_code, headers, declared.media_type or "application/json"
+                )
             payload = declared.adapter.dump_python(
                 validated, mode="json", by_alias=True, exclude_unset=True
             )
@@ -232,11 +247,7 @@ class OperationResponses:
                 },
             )
             return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
-        if (
-            isinstance(payload, str)
-            and declared.media_type
-            and declared.media_type.startswith("text/")
-        ):
+        if isinstance(payload, str):
             return Response(payload, status_code, headers, declared.media_type)
         return JSONResponse(payload, status_code, headers, media_type=declared.media_type)
 
@@ -306,40 +317,6 @@ class Settings(BaseSettings):
         return cls.model_validate(given)
 
 
-_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
-    "message",
-    "asctime",
-}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
-
-
-def configure_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    if settings.json_logs:
-        handler.setFormatter(JsonFormatter())
-    root = logging.getLogger()
-    root.handlers = [handler]
-    root.setLevel(settings.log_level)
-
-
 class JsonMediaTypeMiddleware:
     """Read bodies sent as `text/json` (any JSON media type outside `application/`) as JSON.
 
@@ -353,7 +330,10 @@ class JsonMediaTypeMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and any(
+            name == b"content-type" and _json_media_type(value) != value
+            for name, value in scope["headers"]
+        ):
             headers = [
                 (name, _json_media_type(value) if name == b"content-type" else value)
                 for name, value in scope["headers"]
@@ -525,7 +505,7 @@ class RequestContextMiddleware:
                 request_id_header = value
             elif name == b"traceparent":
                 traceparent_header = value
-        request_id = request_id_header.decode("latin-1") or uuid.uuid4().hex
+        request_id = request_id_header.decode("latin-1") or os.urandom(16).hex()
         traceparent = _TRACEPARENT.match(traceparent_header.decode("latin-1"))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
@@ -551,9 +531,11 @@ class RequestContextMiddleware:
             else:
                 await self._telemetry.traced(self.app, scope, receive, send_with_id, request_id)
         finally:
-            logger.info(
+            log_event(
+                logger,
+                logging.INFO,
                 "request",
-                extra={
+                {
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
@@ -960,12 +942,6 @@ async def verified_payload(
         return adapter.validate_json(body)
     except ValidationError as error:
         raise RequestValidationError(error.errors(include_url=False)) from None
-
-
-async def get_service(request: Request) -> Any:
-    """The service instance `create_app` was given (a FastAPI dependency; `async` because FastAPI
-    runs a plain `def` dependency in its thread pool, which costs more than the lookup itself)."""
-    return request.app.state.service
 
 
 async def read_body(request: Request) -> bytes:

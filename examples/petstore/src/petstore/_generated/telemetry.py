@@ -1,8 +1,10 @@
-"""OpenTelemetry hooks of the generated service: one server span and two metrics per request.
+"""OpenTelemetry hooks of the generated service: one server span and two metrics per request or RPC.
 
-This file is copied verbatim by contractgen. Nothing here imports OpenTelemetry at module level:
-`request_telemetry` imports it only when telemetry is asked for, so a service without the `otel`
-extra, or without an exporter configured, never loads it and type-checks without it.
+This file is copied verbatim by contractgen into the HTTP services (FastAPI, Ariadne) and the gRPC
+server alike, so it imports no web or RPC framework. Nothing here imports OpenTelemetry at module
+level either: `request_telemetry` and `rpc_telemetry` import it only when telemetry is asked for, so
+a service without the `otel` extra, or without an exporter configured, never loads it and
+type-checks without it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,23 @@ import importlib
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 logger = logging.getLogger("service")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+"""The ASGI types exactly as `starlette.types` spells them, so the gRPC server needs no Starlette."""
+
+_SERVER_FAULT_CODES = frozenset({2, 4, 12, 13, 14, 15})
+"""The numbers of the gRPC codes that mark a server span as an error: UNKNOWN, DEADLINE_EXCEEDED,
+UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS."""
 
 
 def telemetry_configured(environ: Mapping[str, str]) -> bool:
@@ -106,21 +118,20 @@ class RequestTelemetry:
             self.requests.add(1, attributes)
 
 
-def request_telemetry(
-    service_name: str,
-    *,
-    tracer_provider: Any = None,
-    meter_provider: Any = None,
-    environ: Mapping[str, str] | None = None,
-    state_attributes: Mapping[str, str] | None = None,
-) -> RequestTelemetry | None:
-    """Request tracing and metrics if asked for, else None (and OpenTelemetry is never imported).
+@dataclass(frozen=True)
+class _OpenTelemetry:
+    """A tracer and a meter of the service, and the OpenTelemetry API modules the spans need."""
 
-    On when `tracer_provider` is given, or when `telemetry_configured(environ)` and the `otel`
-    extra is installed. Providers already set globally (by `opentelemetry-instrument`, say) are
-    used; otherwise the SDK's are set up from the standard variables, exporting over OTLP/HTTP
-    (or to the console for `OTEL_TRACES_EXPORTER=console`).
-    """
+    tracer: Any
+    meter: Any
+    trace_api: Any
+    propagate: Any
+
+
+def _open_telemetry(
+    service_name: str, tracer_provider: Any, meter_provider: Any, environ: Mapping[str, str] | None
+) -> _OpenTelemetry | None:
+    """OpenTelemetry if asked for (see `request_telemetry`), else None without importing it."""
     environ = os.environ if environ is None else environ
     if tracer_provider is None and not telemetry_configured(environ):
         return None
@@ -138,20 +149,145 @@ def request_telemetry(
             extra={"error": str(error)},
         )
         return None
-    meter = (meter_provider or metrics_api.get_meter_provider()).get_meter("contractgen.service")
-    return RequestTelemetry(
+    return _OpenTelemetry(
         tracer=tracer_provider.get_tracer("contractgen.service"),
-        duration=meter.create_histogram(
+        meter=(meter_provider or metrics_api.get_meter_provider()).get_meter("contractgen.service"),
+        trace_api=trace_api,
+        propagate=propagate,
+    )
+
+
+def request_telemetry(
+    service_name: str,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
+    environ: Mapping[str, str] | None = None,
+    state_attributes: Mapping[str, str] | None = None,
+) -> RequestTelemetry | None:
+    """Request tracing and metrics if asked for, else None (and OpenTelemetry is never imported).
+
+    On when `tracer_provider` is given, or when `telemetry_configured(environ)` and the `otel`
+    extra is installed. Providers already set globally (by `opentelemetry-instrument`, say) are
+    used; otherwise the SDK's are set up from the standard variables, exporting over OTLP/HTTP
+    (or to the console for `OTEL_TRACES_EXPORTER=console`).
+    """
+    otel = _open_telemetry(service_name, tracer_provider, meter_provider, environ)
+    if otel is None:
+        return None
+    return RequestTelemetry(
+        tracer=otel.tracer,
+        duration=otel.meter.create_histogram(
             "http.server.request.duration",
             unit="s",
             description="Duration of HTTP server requests.",
         ),
-        requests=meter.create_counter(
+        requests=otel.meter.create_counter(
             "http.server.requests", unit="{request}", description="HTTP requests served."
         ),
-        trace_api=trace_api,
-        propagate=propagate,
+        trace_api=otel.trace_api,
+        propagate=otel.propagate,
         state_attributes=dict(state_attributes or {}),
+    )
+
+
+@dataclass(frozen=True)
+class RpcTelemetry:
+    """One OpenTelemetry server span and two metrics per RPC (RPC semantic conventions, gRPC).
+
+    The span is named `package.Service/Method`, carries `rpc.system` (`grpc`), `rpc.service`,
+    `rpc.method` and, once the call ends, `rpc.grpc.status_code`; it continues the trace of an
+    incoming `traceparent` metadata entry and is current while the servicer runs. A call that
+    ends with a code meaning the server failed (UNKNOWN, DEADLINE_EXCEEDED, UNIMPLEMENTED,
+    INTERNAL, UNAVAILABLE, DATA_LOSS, as the conventions list for server spans) gets the span's
+    ERROR status, described by the code's name; a client's mistake (NOT_FOUND, ...) does not,
+    as a 4xx does not on the HTTP servers.
+    `rpc.server.call.duration` (seconds) and `rpc.server.calls` are recorded with the same rpc
+    attributes. The gRPC server's interceptors call `start` and `RpcSpan.end`; nothing here
+    imports grpc.
+    """
+
+    tracer: Any
+    duration: Any
+    calls: Any
+    trace_api: Any
+    propagate: Any
+
+    def start(self, method_path: str, metadata: Mapping[str, str], request_id: str) -> RpcSpan:
+        """The span of one call to `method_path` (`/package.Service/Method`), started now."""
+        service, _, method = method_path.lstrip("/").rpartition("/")
+        attributes: dict[str, Any] = {
+            "rpc.system": "grpc",
+            "rpc.service": service,
+            "rpc.method": method,
+        }
+        span = self.tracer.start_span(
+            f"{service}/{method}",
+            context=self.propagate.extract(metadata),
+            kind=self.trace_api.SpanKind.SERVER,
+            attributes={**attributes, "request.id": request_id},
+        )
+        return RpcSpan(self, span, attributes, time.perf_counter())
+
+
+@dataclass(frozen=True)
+class RpcSpan:
+    """One RPC's server span while the call runs, and what its metrics are recorded with."""
+
+    telemetry: RpcTelemetry
+    span: Any
+    attributes: Mapping[str, Any]
+    started: float
+
+    @property
+    def trace_id(self) -> str:
+        return format(self.span.get_span_context().trace_id, "032x")
+
+    def active(self) -> AbstractContextManager[Any]:
+        """The span as the current one (so spans the servicer starts are its children)."""
+        current: AbstractContextManager[Any] = self.telemetry.trace_api.use_span(
+            self.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+        )
+        return current
+
+    def end(self, code: int, code_name: str, unexpected: BaseException | None = None) -> None:
+        """End the span with the call's status code (`unexpected`: an exception the servicer raised)."""
+        attributes = {**self.attributes, "rpc.grpc.status_code": code}
+        self.span.set_attributes(attributes)
+        if unexpected is not None:
+            self.span.record_exception(unexpected)
+        if code in _SERVER_FAULT_CODES:
+            self.span.set_status(
+                self.telemetry.trace_api.Status(
+                    self.telemetry.trace_api.StatusCode.ERROR, code_name
+                )
+            )
+        self.span.end()
+        self.telemetry.duration.record(time.perf_counter() - self.started, attributes)
+        self.telemetry.calls.add(1, attributes)
+
+
+def rpc_telemetry(
+    service_name: str,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
+    environ: Mapping[str, str] | None = None,
+) -> RpcTelemetry | None:
+    """RPC tracing and metrics if asked for, else None: on exactly when `request_telemetry` would be."""
+    otel = _open_telemetry(service_name, tracer_provider, meter_provider, environ)
+    if otel is None:
+        return None
+    return RpcTelemetry(
+        tracer=otel.tracer,
+        duration=otel.meter.create_histogram(
+            "rpc.server.call.duration", unit="s", description="Duration of RPCs served."
+        ),
+        calls=otel.meter.create_counter(
+            "rpc.server.calls", unit="{call}", description="RPCs served."
+        ),
+        trace_api=otel.trace_api,
+        propagate=otel.propagate,
     )
 
 

@@ -1,4 +1,5 @@
-"""Runtime support for the generated gRPC service: registration, health, reflection, logs, TLS.
+"""Runtime support for the generated gRPC service: registration, health, reflection, logs, TLS,
+OpenTelemetry spans and metrics (through the shared `telemetry.py`, when configured).
 
 This file is copied verbatim by contractgen; it does not depend on the contract. The generated
 servicer classes register their methods through the typed handler builders here, and the
@@ -11,10 +12,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import datetime
 import inspect
 import json
 import logging
+import re
 import signal
 import sys
 import threading
@@ -22,6 +23,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent import futures
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,6 +38,9 @@ from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, u
 from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .json_logs import log_event
+from .telemetry import RpcSpan, RpcTelemetry
+
 Request = TypeVar("Request", bound=Message)
 Response = TypeVar("Response", bound=Message)
 AnyMessage = TypeVar("AnyMessage", bound=Message)
@@ -49,6 +54,8 @@ access_logger = logging.getLogger("service.rpc")
 HEALTH_SERVICE_NAME: str = health.SERVICE_NAME
 REFLECTION_SERVICE_NAME: str = reflection.SERVICE_NAME
 REQUEST_ID_METADATA = "x-request-id"
+TRACEPARENT_METADATA = "traceparent"
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 _PACKED_IN_ANY = empty_pb2.Empty
 """The examples' `google.protobuf.Any` fields pack an Empty; importing it loads its descriptor."""
 
@@ -365,80 +372,66 @@ class Settings(BaseSettings):
 
 # --- Logging -------------------------------------------------------------------------------------
 
-_RESERVED_LOG_KEYS = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
-    "message",
-    "asctime",
-}
-
-
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message and any `extra` fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "time": datetime.datetime.fromtimestamp(
-                record.created, datetime.timezone.utc
-            ).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in record.__dict__.items():
-            if key not in _RESERVED_LOG_KEYS and not key.startswith("_"):
-                payload[key] = value
-        if record.exc_info:
-            payload["exception"] = self.formatException(record.exc_info)
-        return json.dumps(payload, default=str)
-
-
-class _ServiceLogHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler `configure_logging` installs (and replaces when called again)."""
-
-
-def configure_logging(settings: Settings) -> None:
-    """Log to stdout, one JSON object per line (or plain text), at `settings.log_level`."""
-    handler = _ServiceLogHandler(sys.stdout)
-    handler.setFormatter(
-        JsonFormatter()
-        if settings.json_logs
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    )
-    root = logging.getLogger()
-    root.handlers = [
-        *(existing for existing in root.handlers if not isinstance(existing, _ServiceLogHandler)),
-        handler,
-    ]
-    root.setLevel(settings.log_level)
-
 
 @dataclass
 class _Call:
-    """One RPC being served: what its access log line says once it ends."""
+    """One RPC being served: its server span (when telemetry is on) and its access log line."""
 
     method: str
     request_id: str
+    metadata: Mapping[str, str]
+    """The call's text metadata (the last value of a repeated key), for the trace context."""
+    telemetry: RpcTelemetry | None = None
     started: float = dataclasses.field(default_factory=time.monotonic)
     peer: str = ""
+    span: RpcSpan | None = None
+
+    @classmethod
+    def of(cls, details: grpc.HandlerCallDetails, telemetry: RpcTelemetry | None) -> _Call:
+        metadata: dict[str, str] = {}
+        for key, value in details.invocation_metadata or ():
+            if isinstance(value, str):
+                metadata[key] = value
+        request_id = metadata.get(REQUEST_ID_METADATA) or uuid.uuid4().hex
+        return cls(details.method, request_id, metadata, telemetry)
 
     def begin(self, context: Any) -> None:
-        """Note the peer while the call is live: asking a finished grpc.aio call for it can crash."""
+        """Note the peer while the call is live (asking a finished grpc.aio call for it can crash)
+        and start the span."""
         self.peer = context.peer()
+        if self.telemetry is not None:
+            self.span = self.telemetry.start(self.method, self.metadata, self.request_id)
+
+    def active(self) -> AbstractContextManager[Any]:
+        """While the servicer runs: its span as the current one (nothing when telemetry is off)."""
+        return nullcontext() if self.span is None else self.span.active()
+
+    @property
+    def trace_id(self) -> str | None:
+        """The span's trace id, else the incoming `traceparent`'s, else None."""
+        if self.span is not None:
+            return self.span.trace_id
+        traceparent = _TRACEPARENT.match(self.metadata.get(TRACEPARENT_METADATA, ""))
+        return traceparent.group(1) if traceparent else None
 
     def finish(self, context: Any, error: BaseException | None) -> None:
-        """Log method, status code, duration, peer and request id; an unexpected exception at
-        ERROR with its repr (grpc logs its traceback itself)."""
+        """End the span; log method, status code, duration, peer, request and trace id; an
+        unexpected exception at ERROR with its repr (grpc logs its traceback itself)."""
         code = _status_code(context, error)
+        unexpected = error is not None and code is grpc.StatusCode.UNKNOWN
+        if self.span is not None:
+            self.span.end(code.value[0], code.name, error if unexpected else None)
         fields: dict[str, Any] = {
             "method": self.method,
             "code": code.name,
             "duration_ms": round((time.monotonic() - self.started) * 1000, 3),
             "peer": self.peer,
             "request_id": self.request_id,
+            "trace_id": self.trace_id,
         }
-        unexpected = error is not None and code is grpc.StatusCode.UNKNOWN
         if unexpected:
             fields["error"] = repr(error)
-        access_logger.log(logging.ERROR if unexpected else logging.INFO, "rpc", extra=fields)
+        log_event(access_logger, logging.ERROR if unexpected else logging.INFO, "rpc", fields)
 
 
 def _status_code(context: Any, error: BaseException | None) -> grpc.StatusCode:
@@ -455,20 +448,13 @@ def _status_code(context: Any, error: BaseException | None) -> grpc.StatusCode:
     return grpc.StatusCode.UNKNOWN
 
 
-def _request_id(details: grpc.HandlerCallDetails) -> str:
-    """The caller's `x-request-id` metadata, else a new id."""
-    for key, value in details.invocation_metadata or ():
-        if key == REQUEST_ID_METADATA:
-            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    return uuid.uuid4().hex
-
-
 def _aio_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]:
     async def logged(argument: Any, context: Any) -> Any:
         call.begin(context)
         error: BaseException | None = None
         try:
-            return await behavior(argument, context)
+            with call.active():
+                return await behavior(argument, context)
         except BaseException as raised:
             error = raised
             raise
@@ -483,8 +469,9 @@ def _aio_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., A
         call.begin(context)
         error: BaseException | None = None
         try:
-            async for response in behavior(argument, context):
-                yield response
+            with call.active():
+                async for response in behavior(argument, context):
+                    yield response
         except BaseException as raised:
             error = raised
             raise
@@ -495,7 +482,11 @@ def _aio_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., A
 
 
 class AioAccessLog(grpc.aio.ServerInterceptor):
-    """One log line per RPC on the asyncio server (handlers that are not coroutines pass unlogged)."""
+    """One log line per RPC on the asyncio server, and one server span when `telemetry` is on
+    (handlers that are not coroutines pass unlogged)."""
+
+    def __init__(self, telemetry: RpcTelemetry | None = None) -> None:
+        self._telemetry = telemetry
 
     async def intercept_service(
         self,
@@ -508,7 +499,7 @@ class AioAccessLog(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None:
             return None
-        call = _Call(handler_call_details.method, _request_id(handler_call_details))
+        call = _Call.of(handler_call_details, self._telemetry)
         deserializer, serializer = handler.request_deserializer, handler.response_serializer
         if handler.unary_unary is not None and inspect.iscoroutinefunction(handler.unary_unary):
             unary = _aio_unary(handler.unary_unary, call)
@@ -542,7 +533,8 @@ def _sync_unary(behavior: Callable[..., Any], call: _Call) -> Callable[..., Any]
         call.begin(context)
         error: BaseException | None = None
         try:
-            return behavior(argument, context)
+            with call.active():
+                return behavior(argument, context)
         except BaseException as raised:
             error = raised
             raise
@@ -557,7 +549,8 @@ def _sync_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., 
         call.begin(context)
         error: BaseException | None = None
         try:
-            yield from behavior(argument, context)
+            with call.active():
+                yield from behavior(argument, context)
         except BaseException as raised:
             error = raised
             raise
@@ -568,7 +561,10 @@ def _sync_streaming(behavior: Callable[..., Any], call: _Call) -> Callable[..., 
 
 
 class SyncAccessLog(grpc.ServerInterceptor):
-    """One log line per RPC on the thread-pool server."""
+    """One log line per RPC on the thread-pool server, and one server span when `telemetry` is on."""
+
+    def __init__(self, telemetry: RpcTelemetry | None = None) -> None:
+        self._telemetry = telemetry
 
     def intercept_service(
         self,
@@ -581,7 +577,7 @@ class SyncAccessLog(grpc.ServerInterceptor):
         handler = continuation(handler_call_details)
         if handler is None:
             return None
-        call = _Call(handler_call_details.method, _request_id(handler_call_details))
+        call = _Call.of(handler_call_details, self._telemetry)
         deserializer, serializer = handler.request_deserializer, handler.response_serializer
         if handler.unary_unary is not None:
             behavior = _sync_unary(handler.unary_unary, call)
@@ -703,11 +699,12 @@ def build_aio_server(
     address: str | None,
     settings: Settings,
     readiness: Readiness | None = None,
+    telemetry: RpcTelemetry | None = None,
 ) -> grpc.aio.Server:
     """The asyncio server: the servicers, health (NOT_SERVING until `readiness` says ready),
-    reflection, access log, limits, TLS; not started."""
+    reflection, access log, server spans and metrics (`telemetry`), limits, TLS; not started."""
     server = grpc.aio.server(
-        interceptors=[AioAccessLog()],
+        interceptors=[AioAccessLog(telemetry)],
         options=settings.channel_options(),
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )
@@ -726,11 +723,12 @@ def build_sync_server(
     address: str | None,
     settings: Settings,
     readiness: SyncReadiness | None = None,
+    telemetry: RpcTelemetry | None = None,
 ) -> grpc.Server:
     """The thread-pool server (`settings.sync_workers` threads), otherwise like `build_aio_server`."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.sync_workers),
-        interceptors=[SyncAccessLog()],
+        interceptors=[SyncAccessLog(telemetry)],
         options=settings.channel_options(),
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
     )

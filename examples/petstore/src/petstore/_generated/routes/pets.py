@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, File, Form, Header, Path, Query, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
@@ -16,7 +16,6 @@ from ..runtime import (
     DeclaredResponse,
     OperationResponses,
     contract_json_body,
-    get_service,
 )
 from ..service import AbstractService
 
@@ -59,7 +58,7 @@ LIST_PETS = OperationResponses(
     },
 )
 async def list_pets(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     limit: Annotated[
         int, Query(description="Maximum number of pets to return.", ge=1, le=100)
     ] = 20,
@@ -73,6 +72,7 @@ async def list_pets(
         ),
     ] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.list_pets(
         limit=limit,
         offset=offset,
@@ -116,7 +116,7 @@ CREATE_PET = OperationResponses(
     ],
 )
 async def create_pet(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.create_pet)],
     body: Annotated[models.NewPet, Body()],
     x_request_id: Annotated[
@@ -128,6 +128,7 @@ async def create_pet(
         ),
     ] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.create_pet(
         auth=auth,
         x_request_id=x_request_id,
@@ -164,11 +165,12 @@ GET_PET = OperationResponses(
     },
 )
 async def get_pet(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     pet_id: Annotated[
         int, Path(alias="petId", description="The id of the pet.", ge=1, le=9223372036854775807)
     ],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.get_pet(
         pet_id=pet_id,
     )
@@ -214,13 +216,14 @@ UPDATE_PET = OperationResponses(
     ],
 )
 async def update_pet(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.update_pet)],
     pet_id: Annotated[
         int, Path(alias="petId", description="The id of the pet.", ge=1, le=9223372036854775807)
     ],
     body: Annotated[models.NewPet, Body()],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.update_pet(
         auth=auth,
         pet_id=pet_id,
@@ -259,12 +262,13 @@ DELETE_PET = OperationResponses(
     },
 )
 async def delete_pet(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.delete_pet)],
     pet_id: Annotated[
         int, Path(alias="petId", description="The id of the pet.", ge=1, le=9223372036854775807)
     ],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.delete_pet(
         auth=auth,
         pet_id=pet_id,
@@ -302,7 +306,7 @@ UPLOAD_PET_PHOTO = OperationResponses(
     },
 )
 async def upload_pet_photo(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.upload_pet_photo)],
     pet_id: Annotated[
         int, Path(alias="petId", description="The id of the pet.", ge=1, le=9223372036854775807)
@@ -310,6 +314,7 @@ async def upload_pet_photo(
     file: Annotated[UploadFile, File(alias="file")],
     caption: Annotated[str | None, Form(alias="caption")] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.upload_pet_photo(
         auth=auth,
         pet_id=pet_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
@@ -16,7 +16,6 @@ from ..runtime import (
     DeclaredResponse,
     OperationResponses,
     contract_json_body,
-    get_service,
 )
 from ..service import AbstractService
 
@@ -61,10 +60,11 @@ CREATE_ANIMAL = OperationResponses(
     ],
 )
 async def create_animal(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.create_animal)],
     body: Annotated[models.Animal, Body()],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.create_animal(
         auth=auth,
         body=body,

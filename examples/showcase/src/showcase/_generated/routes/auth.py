@@ -5,18 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
 from .. import models
-from ..runtime import (
-    EXAMPLES,
-    DeclaredResponse,
-    OperationResponses,
-    contract_form_body,
-    get_service,
-)
+from ..runtime import EXAMPLES, DeclaredResponse, OperationResponses, contract_form_body
 from ..service import AbstractService
 
 __all__ = ["OPERATIONS", "router"]
@@ -66,12 +60,13 @@ ISSUE_TOKEN = OperationResponses(
     ],
 )
 async def issue_token(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     grant_type: Annotated[models.IssueTokenGrantType, Form(alias="grant_type")],
     client_id: Annotated[str, Form(alias="client_id")],
     client_secret: Annotated[str, Form(alias="client_secret")],
     scope: Annotated[str | None, Form(alias="scope")] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.issue_token(
         grant_type=grant_type,
         client_id=client_id,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
 from .. import models, security
-from ..runtime import EXAMPLES, Credentials, DeclaredResponse, OperationResponses, get_service
+from ..runtime import EXAMPLES, Credentials, DeclaredResponse, OperationResponses
 from ..service import AbstractService
 
 __all__ = ["OPERATIONS", "router"]
@@ -50,12 +50,13 @@ UPLOAD_FILE = OperationResponses(
     },
 )
 async def upload_file(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.upload_file)],
     file: Annotated[UploadFile, File(alias="file")],
     label: Annotated[str | None, Form(alias="label")] = None,
     public: Annotated[bool | None, Form(alias="public")] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.upload_file(
         auth=auth,
         file=file,
@@ -99,10 +100,11 @@ DOWNLOAD_FILE = OperationResponses(
     },
 )
 async def download_file(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.download_file)],
     file_id: Annotated[uuid.UUID, Path(alias="fileId")],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.download_file(
         auth=auth,
         file_id=file_id,

@@ -7,7 +7,7 @@ import datetime
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Cookie, Depends, Header, Path, Query
+from fastapi import APIRouter, Body, Cookie, Depends, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field, TypeAdapter
 
@@ -18,7 +18,6 @@ from ..runtime import (
     DeclaredResponse,
     OperationResponses,
     contract_json_body,
-    get_service,
     iso_text_only,
 )
 from ..service import AbstractService
@@ -57,7 +56,7 @@ LIST_ITEMS = OperationResponses(
     },
 )
 async def list_items(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.list_items)],
     cursor: Annotated[
         str | None,
@@ -97,6 +96,7 @@ async def list_items(
         ),
     ] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.list_items(
         auth=auth,
         cursor=cursor,
@@ -150,7 +150,7 @@ CREATE_ITEM = OperationResponses(
     ],
 )
 async def create_item(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.create_item)],
     body: Annotated[models.NewItem, Body()],
     x_trace_id: Annotated[
@@ -162,6 +162,7 @@ async def create_item(
         ),
     ] = None,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.create_item(
         auth=auth,
         x_trace_id=x_trace_id,
@@ -198,10 +199,11 @@ GET_ITEM = OperationResponses(
     },
 )
 async def get_item(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.get_item)],
     item_id: Annotated[uuid.UUID, Path(alias="itemId", description="Item id.")],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.get_item(
         auth=auth,
         item_id=item_id,
@@ -237,10 +239,11 @@ DELETE_ITEM = OperationResponses(
     },
 )
 async def delete_item(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.delete_item)],
     item_id: Annotated[uuid.UUID, Path(alias="itemId", description="Item id.")],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.delete_item(
         auth=auth,
         item_id=item_id,
@@ -285,10 +288,11 @@ GET_ITEMS_ITEM_ID_HISTORY = OperationResponses(
     },
 )
 async def get_items_item_id_history(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     auth: Annotated[Credentials, Depends(security.get_items_item_id_history)],
     item_id: Annotated[uuid.UUID, Path(alias="itemId", description="Item id.")],
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.get_items_item_id_history(
         auth=auth,
         item_id=item_id,
@@ -322,9 +326,10 @@ GET_CATEGORY_TREE = OperationResponses(
     },
 )
 async def get_category_tree(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
     depth: Annotated[int, Query(description="Maximum depth to return.", ge=1, le=10)] = 3,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.get_category_tree(
         depth=depth,
     )

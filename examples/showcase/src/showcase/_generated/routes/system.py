@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import TypeAdapter
 
 from .. import models
-from ..runtime import EXAMPLES, DeclaredResponse, OperationResponses, get_service
+from ..runtime import EXAMPLES, DeclaredResponse, OperationResponses
 from ..service import AbstractService
 
 __all__ = ["OPERATIONS", "router"]
@@ -43,8 +41,9 @@ GET_HEALTH = OperationResponses(
     },
 )
 async def get_health(
-    service: Annotated[AbstractService, Depends(get_service)],
+    request: Request,
 ) -> Response:
+    service: AbstractService = request.app.state.service
     result = await service.get_health()
     return GET_HEALTH.respond(result)
 
