@@ -17,7 +17,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, StatusCode
 from starlette.testclient import TestClient
 
 from tests.conftest import GRAPHQL_EXAMPLE_SPECS, generate_project, import_generated, project_env
@@ -89,6 +89,31 @@ def test_graphql_request_gets_one_server_span_with_its_operation(
         for point in metric.data.data_points
     ]
     assert counted == [1]
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["declared-length", "chunked"])
+def test_a_refused_oversized_body_is_a_413_span_not_a_server_error(
+    modules: tuple[ModuleType, ModuleType, ModuleType], chunked: bool
+) -> None:
+    application, mock, runtime = modules
+    spans = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(spans))
+    app = application.create_app(
+        mock.mock_resolvers(),
+        settings=runtime.Settings(log_level="WARNING", max_body_bytes=64),
+        tracer_provider=tracer_provider,
+        meter_provider=MeterProvider(metric_readers=[InMemoryMetricReader()]),
+    )
+    body = b'{"query": "{ authors { __typename } }", "pad": "' + b"x" * 200 + b'"}'
+    content = iter([body[:100], body[100:]]) if chunked else body  # an iterator goes out chunked
+    response = TestClient(app).post("/graphql", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+
+    (span,) = spans.get_finished_spans()
+    assert (span.attributes or {})["http.response.status_code"] == 413
+    assert span.status.status_code == StatusCode.UNSET
+    assert not span.events, "no exception recorded: the refusal is an answer, not a failure"
 
 
 _IMPORTS_OTEL = f"""
