@@ -719,6 +719,19 @@ def test_settings_are_validated_and_take_field_names_in_code(inventory_project: 
             runtime.Settings.from_env(environ)
 
 
+def test_the_process_environment_is_read_by_the_documented_names_only(
+    inventory_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = import_package(inventory_project, "_generated.server_runtime")
+    for bare, value in (("REFLECTION", "false"), ("SYNC_WORKERS", "3"), ("MAX_CONCURRENT_RPCS", "2")):
+        monkeypatch.setenv(bare, value)  # a field's bare name is no setting of this service
+    monkeypatch.setenv("GRPC_SHUTDOWN_GRACE_SECONDS", "1.5")
+    settings = runtime.Settings()
+    assert (settings.reflection, settings.sync_workers, settings.max_concurrent_rpcs) == (True, 10, None)
+    assert settings.shutdown_grace_seconds == 1.5
+    assert runtime.Settings(shutdown_grace_seconds=2).shutdown_grace_seconds == 2, "a keyword beats the environment"
+
+
 def test_invalid_settings_stop_python_m_with_one_message_and_no_traceback(inventory_project: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", f"{package_of(inventory_project)}.server"],
