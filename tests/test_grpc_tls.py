@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -59,7 +60,7 @@ def _channel_credentials(tls_files: TlsFiles, with_client_cert: bool) -> grpc.Ch
 
 @contextmanager
 def running(
-    project: Path, log: Path, credentials: grpc.ChannelCredentials, **settings: str
+    project: Path, log: Path, credentials: grpc.ChannelCredentials, server_name: str | None = None, **settings: str
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`python -m PACKAGE.server` with `settings` as environment variables; yields its target once SERVING."""
     port = free_port()
@@ -73,7 +74,8 @@ def running(
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    with grpc.secure_channel(target, credentials) as channel:
+                    options = [("grpc.ssl_target_name_override", server_name)] if server_name else []
+                    with grpc.secure_channel(target, credentials, options=options) as channel:
                         request = health_pb2.HealthCheckRequest()
                         answer = health_pb2_grpc.HealthStub(channel).Check(request, timeout=1)
                         if answer.status == health_pb2.HealthCheckResponse.SERVING:
@@ -133,7 +135,7 @@ def test_generated_client_calls_the_server_over_tls(
         assert untrusted.returncode == 1 and untrusted.stderr.startswith("unhealthy: "), untrusted.stderr
         lines = json_log_lines(log, GET_ITEM)
     down = run_docker_health_check(project, port, PROBE_CA_FILE=str(tls_files.ca), **environment)
-    assert down.returncode == 1 and "UNAVAILABLE" in down.stderr, down.stderr
+    assert down.returncode == 1 and "Connection refused" in down.stderr, down.stderr
     assert {"listening", "serving"} <= {line["message"] for line in lines}
     assert any(line["message"] == "serving" and line["tls"] is True for line in lines)
     calls = [line for line in lines if line.get("method") == GET_ITEM]
@@ -186,3 +188,25 @@ def test_generated_client_with_a_certificate_calls_the_server_under_mutual_tls(
     calls = [line for line in lines if line.get("method") == GET_ITEM]
     assert len(calls) == 2  # the refused client never reached the servicer
     assert all(call["code"] == "OK" for call in calls)
+
+
+def test_the_probe_checks_the_name_the_certificate_gives_itself(project: Path, tmp_path: Path) -> None:
+    """A service certificate rarely names localhost: the probe asks gRPC to check the name it has."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl executable to make a test certificate with")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", "named.key", "-out", "named.pem", "-days", "1", "-subj", "/CN=inventory.example.com",
+         "-addext", "subjectAltName=DNS:inventory.example.com"],
+        cwd=tmp_path, check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    named = {"TLS_CERT_FILE": str(tmp_path / "named.pem"), "TLS_KEY_FILE": str(tmp_path / "named.key")}
+    credentials = grpc.ssl_channel_credentials((tmp_path / "named.pem").read_bytes())
+    log = tmp_path / "server.log"
+    with running(project, log, credentials, server_name="inventory.example.com", **named) as (target, _):
+        port = target.rsplit(":", 1)[1]
+        probed = run_docker_health_check(project, port, **named)
+        assert probed.returncode == 0, probed.stderr
+        misnamed = run_docker_health_check(project, port, PROBE_SERVER_NAME="other.example.com", **named)
+        assert misnamed.returncode == 1 and misnamed.stderr.startswith("unhealthy: "), misnamed.stderr

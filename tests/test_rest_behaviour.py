@@ -109,6 +109,20 @@ def test_result_violating_the_contract_becomes_500_not_a_bad_reply(client: TestC
     assert "not a number" not in response.text
 
 
+def test_non_finite_numbers_in_a_reply_become_500_not_null() -> None:
+    from pydantic import TypeAdapter
+
+    from petstore._generated.runtime import DeclaredResponse, OperationResponses
+
+    adapter: TypeAdapter[Any] = TypeAdapter(dict[str, float | None])
+    responses = OperationResponses("weigh", 200, (DeclaredResponse("200", adapter, "application/json"),))
+    for value in (float("nan"), float("inf"), float("-inf")):
+        assert responses.respond({"weight": value}).status_code == 500, value
+    assert bytes(responses.respond({"weight": 1.5}).body) == b'{"weight":1.5}'
+    with_null = responses.respond({"weight": 1.5, "tare": None})
+    assert (with_null.status_code, json.loads(bytes(with_null.body))) == (200, {"weight": 1.5, "tare": None})
+
+
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -222,3 +224,31 @@ def test_load_test_presents_a_client_certificate_to_a_mutual_tls_service(
     assert without_certificate.returncode == 1 and "error rate 1.0000" in without_certificate.stderr
     half = run_load_test(project, base_url, LOADTEST_CERT_FILE=str(tls_files.client_cert))
     assert half.returncode == 2 and "LOADTEST_KEY_FILE" in half.stderr
+
+
+def test_the_probe_reports_bad_settings_and_bad_answers_on_one_line(project: Path, tmp_path: Path) -> None:
+    for settings, reason in (
+        ({"PORT": "70000", "PROBE_TIMEOUT_SECONDS": "abc"}, "PORT: "),
+        ({"PROBE_PATH": "x"}, "PROBE_PATH"),
+        ({"PROBE_PATH": "@elsewhere/"}, "PROBE_PATH"),
+    ):
+        reported = run_docker_health_check(project, settings.pop("PORT", "8000"), **settings)
+        assert reported.returncode == 1, reported
+        assert reported.stderr.count("\n") == 1 and reason in reported.stderr, reported.stderr
+    with socket.socket() as listener:  # something on the port that does not speak HTTP
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer_garbage() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(1024)
+                connection.sendall(b"garbage\r\n\r\n")
+
+        thread = threading.Thread(target=answer_garbage, daemon=True)
+        thread.start()
+        garbled = run_docker_health_check(project, port)
+        thread.join(timeout=10)
+    assert garbled.returncode == 1 and garbled.stderr.startswith("unhealthy: "), garbled.stderr
+    assert "Traceback" not in garbled.stderr
