@@ -703,23 +703,26 @@ class RequestContextMiddleware:
                     raise _BodyTooLarge
             return message
 
+        async def within_limit(scope: Scope, _: Receive, send: Send) -> None:
+            """The app with the body limit: inside the span, so a refused request's span says 413."""
+            try:
+                if _declared_length(headers) > self.max_body_bytes:
+                    raise _BodyTooLarge
+                await self.app(scope, limited_receive, send)
+            except _BodyTooLarge:
+                if response_started:
+                    raise
+                await PlainTextResponse("Request body too large", status_code=413)(
+                    scope, receive, send
+                )
+
         try:
-            if scope["type"] == "http" and _declared_length(headers) > self.max_body_bytes:
-                raise _BodyTooLarge
             if scope["type"] != "http":
                 await self.app(scope, receive, send_with_id)
             elif self._telemetry is None:
-                await self.app(scope, limited_receive, send_with_id)
+                await within_limit(scope, receive, send_with_id)
             else:
-                await self._telemetry.traced(
-                    self.app, scope, limited_receive, send_with_id, request_id
-                )
-        except _BodyTooLarge:
-            if response_started:
-                raise
-            await PlainTextResponse("Request body too large", status_code=413)(
-                scope, receive, send_with_id
-            )
+                await self._telemetry.traced(within_limit, scope, receive, send_with_id, request_id)
         finally:
             log_event(
                 logger,

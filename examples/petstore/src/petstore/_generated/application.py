@@ -76,7 +76,8 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, hooks=request_hooks, telemetry=telemetry)
     app.add_middleware(JsonMediaTypeMiddleware)
-    app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
+    if PATH_DISCRIMINATORS:  # a layer less on every request of a contract without them
+        app.add_middleware(PathDiscriminatorMiddleware, discriminators=PATH_DISCRIMINATORS)
     if settings.cors_allow_origins:
         app.add_middleware(
             CORSMiddleware,

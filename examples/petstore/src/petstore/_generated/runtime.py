@@ -33,6 +33,7 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticSerializationError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -231,25 +232,29 @@ class OperationResponses:
             validated = declared.adapter.validate_python(body, from_attributes=True)
             if not textual:  # straight to JSON bytes, as FastAPI encodes a `response_model`
                 encoded = declared.adapter.dump_json(validated, by_alias=True, exclude_unset=True)
-                return Response(
-                    encoded, status_code, headers, declared.media_type or "application/json"
-                )
+                # pydantic writes a non-finite float as null, which the contract may not allow:
+                # a reply with any null goes the strict way below, which refuses NaN and inf.
+                if b"null" not in encoded:
+                    return Response(
+                        encoded, status_code, headers, declared.media_type or "application/json"
+                    )
             payload = declared.adapter.dump_python(
                 validated, mode="json", by_alias=True, exclude_unset=True
             )
+            if isinstance(payload, str) and textual:
+                return Response(payload, status_code, headers, declared.media_type)
+            return JSONResponse(payload, status_code, headers, media_type=declared.media_type)
         except ValidationError as error:
-            logger.error(
-                "response does not match the contract",
-                extra={
-                    "operation": self.operation,
-                    "status": status_code,
-                    "errors": error.errors(),
-                },
-            )
-            return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
-        if isinstance(payload, str):
-            return Response(payload, status_code, headers, declared.media_type)
-        return JSONResponse(payload, status_code, headers, media_type=declared.media_type)
+            return self._contract_mismatch(status_code, error.errors())
+        except (PydanticSerializationError, ValueError) as error:  # ValueError: NaN or inf
+            return self._contract_mismatch(status_code, str(error))
+
+    def _contract_mismatch(self, status_code: int, errors: Any) -> Response:
+        logger.error(
+            "response does not match the contract",
+            extra={"operation": self.operation, "status": status_code, "errors": errors},
+        )
+        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
 
 
 class Settings(BaseSettings):

@@ -12,13 +12,14 @@ PROBE_TIMEOUT_SECONDS (5) tune it.
 
 from __future__ import annotations
 
+import http.client
 import ssl
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ProbeSettings", "http_probe", "main"]
@@ -38,10 +39,17 @@ class ProbeSettings(BaseSettings):
     probe_path: str = "/healthz"
     probe_timeout_seconds: float = Field(default=5.0, gt=0)
     probe_ca_file: str | None = None
-    probe_server_name: str = "localhost"
-    """The name gRPC checks the service's certificate for (gRPC always checks it)."""
+    probe_server_name: str | None = None
+    """The name gRPC checks the service's certificate for (unset: the name it gives itself)."""
     probe_cert_file: str | None = None
     probe_key_file: str | None = None
+
+    @field_validator("probe_path")
+    @classmethod
+    def _a_path(cls, value: str) -> str:
+        if not value.startswith("/") or any(character in value for character in "@#\\ \r\n"):
+            raise ValueError("PROBE_PATH is a path on the service, starting with /")
+        return value
 
     @model_validator(mode="after")
     def _client_pair(self) -> ProbeSettings:
@@ -91,7 +99,11 @@ def main(probe: Callable[[ProbeSettings], None] = http_probe) -> int:
     try:
         settings = ProbeSettings()
     except ValidationError as error:
-        print(f"unhealthy: invalid probe settings: {error}", file=sys.stderr)
+        reasons = "; ".join(
+            f"{'.'.join(map(str, item['loc'])).upper() or 'settings'}: {item['msg']}"
+            for item in error.errors(include_url=False)
+        )
+        print(f"unhealthy: invalid probe settings: {reasons}", file=sys.stderr)
         return 1
     try:
         probe(settings)
@@ -99,7 +111,8 @@ def main(probe: Callable[[ProbeSettings], None] = http_probe) -> int:
         OSError,
         RuntimeError,
         ValueError,
-    ) as error:  # one line in `docker inspect`, no traceback
+        http.client.HTTPException,
+    ) as error:  # one line, no traceback
         hint = ""
         if settings.tls_client_ca_file and settings.probe_cert_file is None:
             hint = " (mutual TLS: give the probe a client certificate with PROBE_CERT_FILE and PROBE_KEY_FILE)"

@@ -253,8 +253,7 @@ class Settings(BaseSettings):
     GRPC_MAX_SEND_MESSAGE_BYTES (4 MiB), GRPC_MAX_CONCURRENT_RPCS (unlimited), GRPC_SHUTDOWN_GRACE_SECONDS
     (5), GRPC_REFLECTION (true), GRPC_SYNC_WORKERS (10 threads of the thread-pool server). An empty
     variable counts as unset; a value that does not parse stops `python -m` at start-up, naming it.
-    In code, fields go by their own names: `Settings(max_concurrent_rpcs=8)` (which is why
-    pydantic-settings also reads a GRPC_ variable without its prefix, the GRPC_ name winning).
+    In code, fields go by their own names: `Settings(max_concurrent_rpcs=8)`.
     """
 
     model_config = SettingsConfigDict(
@@ -262,7 +261,6 @@ class Settings(BaseSettings):
         extra="ignore",
         case_sensitive=False,
         env_ignore_empty=True,
-        populate_by_name=True,
     )
 
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("GRPC_HOST", "HOST"))
@@ -294,6 +292,24 @@ class Settings(BaseSettings):
     reflection: bool = Field(default=True, validation_alias=AliasChoices("GRPC_REFLECTION"))
     sync_workers: int = Field(default=10, ge=1, validation_alias=AliasChoices("GRPC_SYNC_WORKERS"))
     """Threads of the thread-pool (sync) server."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _field_names_as_variables(cls, values: Any) -> Any:
+        """`Settings(max_concurrent_rpcs=8)` as well as GRPC_MAX_CONCURRENT_RPCS=8; a keyword wins.
+
+        (`populate_by_name` would do this, but pydantic-settings then also reads the bare field
+        name from the environment: REFLECTION=false would switch off GRPC_REFLECTION.)
+        """
+        if not isinstance(values, Mapping):
+            return values
+        renamed = dict(values)
+        for name, field in cls.model_fields.items():
+            alias = field.validation_alias
+            variable = str(alias.choices[0]) if isinstance(alias, AliasChoices) else name
+            if name in renamed and name != variable:
+                renamed[variable] = renamed.pop(name)
+        return renamed
 
     @field_validator("log_level", mode="before")
     @classmethod
