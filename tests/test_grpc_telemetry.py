@@ -271,6 +271,24 @@ def test_rpcs_are_counted_and_timed_by_method_and_code(generated: Generated, fla
     assert timed[5].count == 1
 
 
+def test_the_package_server_passes_your_providers_through(generated: Generated, project: Path) -> None:
+    """`PKG.server.create_sync_server`, the function your code calls, traces with your providers too."""
+    (package_server,) = import_generated(project, f"{PACKAGE}.server")
+    traced = Traced()
+    target = f"127.0.0.1:{free_port()}"
+    services = generated.server.SyncServices(inventory=servicer(generated, "sync", []))
+    settings = generated.runtime.Settings(log_level="WARNING")
+    server = package_server.create_sync_server(services, target, settings, **traced.providers())
+    server.start()
+    try:
+        with generated.client.Client.connect(target, retry=None) as client:
+            client.inventory.get_item(generated.inventory_pb2.GetItemRequest(sku="A-1"))
+        (span,) = traced.finished(lambda spans: len(spans) >= 1)
+    finally:
+        server.stop(None).wait()
+    assert span.name == GET_ITEM
+
+
 def test_access_log_line_carries_the_trace_id(generated: Generated, caplog: pytest.LogCaptureFixture) -> None:
     traced = Traced()
     with (
