@@ -152,6 +152,15 @@ def test_invalid_settings_stop_the_service_with_the_variable_named(project: Path
     assert "Traceback" not in completed.stderr
 
 
+def test_empty_variables_count_as_unset(project: Path, tmp_path: Path) -> None:
+    """`TLS_CERT_FILE=` (a compose file's blank entry) means no TLS, not a certificate named ''."""
+    blank = {name: "" for name in ("TLS_CERT_FILE", "TLS_KEY_FILE", "TLS_CLIENT_CA_FILE", "WORKERS", "LOG_FORMAT")}
+    log = tmp_path / "blank.log"
+    with running(project, log, None, **blank) as base_url:
+        assert httpx.get(base_url + "/healthz").status_code == 200
+    assert json_lines(log), "LOG_FORMAT= is the default, json"
+
+
 def test_cors_is_off_unless_origins_are_configured(project: Path, tmp_path: Path) -> None:
     preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "GET"}
     with running(project, tmp_path / "closed.log", None) as base_url:

@@ -1,4 +1,4 @@
-"""Runtime modules every generated server shares (JSON logs, health probe, OpenTelemetry hooks).
+"""Runtime modules every generated server shares (settings, JSON logs, health probe, OpenTelemetry hooks).
 
 The hooks are off unless an exporter is configured, so these go into an optional `otel` extra of
 the project rather than its dependencies.
@@ -24,6 +24,11 @@ def telemetry_file(generated_dir: str) -> FileSpec:
 def json_logs_file(generated_dir: str) -> FileSpec:
     """The shared runtime module all three servers write their JSON log lines with."""
     return FileSpec(f"{generated_dir}/json_logs.py", static_file("common/static/json_logs.py"))
+
+
+def service_settings_file(generated_dir: str) -> FileSpec:
+    """The settings base all three servers read the environment with (log, TLS; host, port, CORS for HTTP)."""
+    return FileSpec(f"{generated_dir}/service_settings.py", static_file("common/static/service_settings.py"))
 
 
 def probe_files(generated_dir: str, *, grpc: bool = False) -> list[FileSpec]:

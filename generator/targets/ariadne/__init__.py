@@ -20,7 +20,7 @@ from generator.targets.ariadne.views import ServerView, server_view
 from generator.targets.imports import export_order, isort_order
 from generator.targets.layout import from_import
 from generator.targets.options import TargetOptions
-from generator.targets.telemetry import json_logs_file, probe_files, telemetry_file
+from generator.targets.telemetry import json_logs_file, probe_files, service_settings_file, telemetry_file
 
 NAME = "ariadne"
 DEPENDENCIES = (
@@ -50,6 +50,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{generated}/server_runtime.py", static_file("ariadne/static/server_runtime.py")),
         telemetry_file(generated),
         json_logs_file(generated),
+        service_settings_file(generated),
         *probe_files(generated),
         file(
             f"{generated}/resolvers.py",

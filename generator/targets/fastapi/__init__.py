@@ -13,7 +13,7 @@ from generator.targets.fastapi.security_views import SchemeView, scheme_view, se
 from generator.targets.fastapi.views import OperationView, operation_view, router_module_name
 from generator.targets.imports import isort_order, used_names
 from generator.targets.options import TargetOptions
-from generator.targets.telemetry import json_logs_file, probe_files, telemetry_file
+from generator.targets.telemetry import json_logs_file, probe_files, service_settings_file, telemetry_file
 from generator.targets.webhook_views import webhook_view
 
 NAME = "fastapi"
@@ -95,6 +95,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{generated}/runtime.py", static_file("fastapi/static/runtime.py")),
         telemetry_file(generated),
         json_logs_file(generated),
+        service_settings_file(generated),
         *probe_files(generated),
         file(f"{generated}/service.py", "fastapi/service.py.jinja", operations=views, stdlib_imports=stdlib),
         file(

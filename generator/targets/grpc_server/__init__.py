@@ -34,7 +34,7 @@ from generator.targets.grpc_server.views import (
 )
 from generator.targets.imports import export_order, isort_order
 from generator.targets.options import TargetOptions
-from generator.targets.telemetry import json_logs_file, probe_files, telemetry_file
+from generator.targets.telemetry import json_logs_file, probe_files, service_settings_file, telemetry_file
 
 NAME = "grpc-server"
 DEPENDENCIES: tuple[str, ...] = ("pydantic-settings>=2.7",)
@@ -85,6 +85,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         FileSpec(f"{generated}/server_runtime.py", static_file("grpc_server/static/server_runtime.py")),
         telemetry_file(generated),
         json_logs_file(generated),
+        service_settings_file(generated),
         *probe_files(generated, grpc=True),
         *(_servicers(renderer, generated, server, flavour) for flavour in (AIO, SYNC)),
         *(_mock(renderer, generated, server, flavour) for flavour in (AIO, SYNC)),
