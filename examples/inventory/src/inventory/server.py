@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 import grpc
 
@@ -34,24 +35,38 @@ def create_server(
     service_impls: Services | None = None,
     address: str | None = None,
     settings: Settings | None = None,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> grpc.aio.Server:
-    """The grpc.aio server around `service_impls` (by default yours, from `service.py`), not started."""
+    """The grpc.aio server around `service_impls` (by default yours, from `service.py`), not started.
+
+    Pass your own OpenTelemetry `tracer_provider` (and `meter_provider`) to trace its RPCs
+    without the `OTEL_*` variables.
+    """
     chosen = build_services() if service_impls is None else service_impls
     if not isinstance(chosen, Services):
         raise TypeError("service.build_services() returns SyncServices: call create_sync_server()")
-    return generated.create_server(chosen, address, settings)
+    return generated.create_server(
+        chosen, address, settings, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
 
 
 def create_sync_server(
     service_impls: SyncServices | None = None,
     address: str | None = None,
     settings: Settings | None = None,
+    *,
+    tracer_provider: Any = None,
+    meter_provider: Any = None,
 ) -> grpc.Server:
     """grpc's thread-pool server around `service_impls` (by default yours), not started."""
     chosen = build_services() if service_impls is None else service_impls
     if not isinstance(chosen, SyncServices):
         raise TypeError("service.build_services() returns asyncio Services: call create_server()")
-    return generated.create_sync_server(chosen, address, settings)
+    return generated.create_sync_server(
+        chosen, address, settings, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

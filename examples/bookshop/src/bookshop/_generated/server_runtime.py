@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import ModuleType
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from ariadne import (
     EnumType,
@@ -48,8 +48,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from graphql.validation import ASTValidationRule
-from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, Field, TypeAdapter
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -61,6 +60,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from .json_logs import configure_logging, log_event
+from .service_settings import HttpServiceSettings
 from .telemetry import RequestTelemetry, request_telemetry
 
 Info: TypeAlias = GraphQLResolveInfo
@@ -553,7 +553,7 @@ class ClientErrorFilter(logging.Filter):
 # --- Settings and logging --------------------------------------------------------------------
 
 
-class Settings(BaseSettings):
+class Settings(HttpServiceSettings):
     """Process settings from environment variables (twelve-factor): a field's name upper-cased, or its alias.
 
     HOST, PORT, WORKERS (uvicorn worker processes), LOG_LEVEL, LOG_FORMAT (json or text),
@@ -562,91 +562,15 @@ class Settings(BaseSettings):
     messages are refused), GRAPHQL_DEBUG (exception details in errors), TLS_CERT_FILE and
     TLS_KEY_FILE (serve HTTPS), TLS_CLIENT_CA_FILE (mutual TLS: clients must present a certificate
     this CA signed), CORS_ALLOW_ORIGINS (comma-separated; empty: no CORS). A value that does not
-    parse stops the service at start-up with the variable's name. Keyword construction takes the
-    field names (`Settings(max_depth=5)`).
+    parse stops the service at start-up with the variable's name; an empty variable counts as unset.
+    Keyword construction takes the field names (`Settings(max_depth=5)`).
     """
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
-
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=1, ge=1)
-    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
-    log_format: Literal["json", "text"] = "json"
     max_depth: int = Field(default=10, ge=1, validation_alias="GRAPHQL_MAX_DEPTH")
     max_cost: int = Field(default=1000, ge=1, validation_alias="GRAPHQL_MAX_COST")
     introspection: bool = Field(default=True, validation_alias="GRAPHQL_INTROSPECTION")
     allow_get: bool = Field(default=False, validation_alias="GRAPHQL_ALLOW_GET")
-    max_body_bytes: int = Field(default=1024 * 1024, ge=0)
     debug: bool = Field(default=False, validation_alias="GRAPHQL_DEBUG")
-    tls_cert_file: str | None = None
-    tls_key_file: str | None = None
-    tls_client_ca_file: str | None = None
-    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = ()
-
-    @model_validator(mode="before")
-    @classmethod
-    def _field_names_as_variables(cls, values: Any) -> Any:
-        """`Settings(max_depth=5)` as well as GRAPHQL_MAX_DEPTH=5: a keyword wins over the environment.
-
-        (`populate_by_name` would do this, but pydantic-settings then also reads the bare field
-        name from the environment: DEBUG would switch on GRAPHQL_DEBUG.)
-        """
-        if not isinstance(values, Mapping):
-            return values
-        renamed = dict(values)
-        for name, variable in _environment_names(cls).items():
-            if name in renamed and name != variable:
-                renamed[variable] = renamed.pop(name)
-        return renamed
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
-
-    @field_validator("cors_allow_origins", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
-        return value
-
-    @model_validator(mode="after")
-    def _tls_pairs(self) -> Settings:
-        if (self.tls_cert_file is None) != (self.tls_key_file is None):
-            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all")
-        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
-            raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
-        return self
-
-    @property
-    def json_logs(self) -> bool:
-        return self.log_format == "json"
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """The settings in `environ` (default: the process environment), defaults for the rest."""
-        if environ is None:
-            return cls()
-        fields = {variable.upper(): variable for variable in _environment_names(cls).values()}
-        given = {
-            fields[key.upper()]: value for key, value in environ.items() if key.upper() in fields
-        }
-        return cls.model_validate(given)
-
-
-def _environment_names(settings_class: type[BaseSettings]) -> dict[str, str]:
-    """Each field's name and the key it is validated under: its environment variable's name, where that differs."""
-    return {
-        name: info.validation_alias if isinstance(info.validation_alias, str) else name
-        for name, info in settings_class.model_fields.items()
-    }
 
 
 # --- ASGI: request ids, body limit, access log ------------------------------------------------

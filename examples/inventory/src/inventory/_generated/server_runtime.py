@@ -28,17 +28,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import grpc
 from google.protobuf import empty_pb2, json_format
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped, unused-ignore]
 from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, unused-ignore]
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, ValidationError
 
 from .json_logs import log_event
+from .service_settings import ServiceSettings
 from .telemetry import RpcSpan, RpcTelemetry
 
 Request = TypeVar("Request", bound=Message)
@@ -244,7 +244,7 @@ def _load_examples(package: str) -> Examples:
 _MEBIBYTE = 1024 * 1024
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Process settings from environment variables (twelve-factor), case-insensitive.
 
     GRPC_HOST or HOST (127.0.0.1), PORT (50051), TLS_CERT_FILE and TLS_KEY_FILE (serve TLS; set
@@ -256,21 +256,8 @@ class Settings(BaseSettings):
     In code, fields go by their own names: `Settings(max_concurrent_rpcs=8)`.
     """
 
-    model_config = SettingsConfigDict(
-        frozen=True,
-        extra="ignore",
-        case_sensitive=False,
-        env_ignore_empty=True,
-    )
-
     host: str = Field(default="127.0.0.1", validation_alias=AliasChoices("GRPC_HOST", "HOST"))
     port: int = Field(default=50051, ge=0, le=65535)
-    tls_cert_file: str | None = None
-    tls_key_file: str | None = None
-    tls_client_ca_file: str | None = None
-    """With a client CA, clients must present a certificate it signed (mutual TLS)."""
-    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
-    log_format: Literal["json", "text"] = "json"
     max_receive_message_bytes: int = Field(
         default=4 * _MEBIBYTE,
         ge=0,
@@ -293,66 +280,9 @@ class Settings(BaseSettings):
     sync_workers: int = Field(default=10, ge=1, validation_alias=AliasChoices("GRPC_SYNC_WORKERS"))
     """Threads of the thread-pool (sync) server."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _field_names_as_variables(cls, values: Any) -> Any:
-        """`Settings(max_concurrent_rpcs=8)` as well as GRPC_MAX_CONCURRENT_RPCS=8; a keyword wins.
-
-        (`populate_by_name` would do this, but pydantic-settings then also reads the bare field
-        name from the environment: REFLECTION=false would switch off GRPC_REFLECTION.)
-        """
-        if not isinstance(values, Mapping):
-            return values
-        renamed = dict(values)
-        for name, field in cls.model_fields.items():
-            alias = field.validation_alias
-            variable = str(alias.choices[0]) if isinstance(alias, AliasChoices) else name
-            if name in renamed and name != variable:
-                renamed[variable] = renamed.pop(name)
-        return renamed
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _tls_pairs(self) -> Settings:
-        if (self.tls_cert_file is None) != (self.tls_key_file is None):
-            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all")
-        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
-            raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
-        return self
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """The settings in `environ` (default: the process environment), defaults for the rest."""
-        if environ is None:
-            return cls()
-        given = {key.upper(): value for key, value in environ.items() if value != ""}
-        chosen: dict[str, str] = {}
-        for name, field in cls.model_fields.items():
-            alias = field.validation_alias
-            candidates = alias.choices if isinstance(alias, AliasChoices) else [name]
-            found = next((str(c) for c in candidates if str(c).upper() in given), None)
-            if found is not None:
-                chosen[found] = given[
-                    found.upper()
-                ]  # under the variable's name, which errors then show
-        return cls.model_validate(chosen)
-
     def with_address(self, host: str, port: int) -> Settings:
         """These settings listening on `host:port` instead (validated like the environment's)."""
         return type(self).model_validate({**self.model_dump(), "host": host, "port": port})
-
-    @property
-    def json_logs(self) -> bool:
-        return self.log_format == "json"
 
     @property
     def address(self) -> str:

@@ -18,7 +18,7 @@ import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
@@ -32,13 +32,13 @@ from openapi_schema_validator import (
     oas30_format_checker,
     oas31_format_checker,
 )
-from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .json_logs import log_event
+from .service_settings import HttpServiceSettings
 from .telemetry import RequestTelemetry
 
 BodyT = TypeVar("BodyT")
@@ -257,69 +257,18 @@ class OperationResponses:
         return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
 
 
-class Settings(BaseSettings):
+class Settings(HttpServiceSettings):
     """Process settings from environment variables (twelve-factor): each field's name, upper-cased.
 
     HOST, PORT, WORKERS (uvicorn worker processes), LOG_LEVEL, LOG_FORMAT (json or text),
     EXPOSE_DOCS (/docs and /openapi.json), MAX_BODY_BYTES (larger request bodies get 413),
     TLS_CERT_FILE and TLS_KEY_FILE (serve HTTPS), TLS_CLIENT_CA_FILE (mutual TLS: clients must
     present a certificate this CA signed), CORS_ALLOW_ORIGINS (comma-separated; empty: no CORS).
-    A value that does not parse stops the service at start-up with the variable's name.
+    An empty variable counts as unset; a value that does not parse stops the service at start-up
+    with the variable's name.
     """
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
-
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=1, ge=1)
-    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
-    log_format: Literal["json", "text"] = "json"
     expose_docs: bool = True
-    max_body_bytes: int = Field(default=1024 * 1024, ge=0)
-    tls_cert_file: str | None = None
-    tls_key_file: str | None = None
-    tls_client_ca_file: str | None = None
-    cors_allow_origins: Annotated[tuple[str, ...], NoDecode] = ()
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
-
-    @field_validator("cors_allow_origins", mode="before")
-    @classmethod
-    def _comma_separated(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
-        return value
-
-    @model_validator(mode="after")
-    def _tls_pairs(self) -> Settings:
-        if (self.tls_cert_file is None) != (self.tls_key_file is None):
-            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE are set together or not at all")
-        if self.tls_client_ca_file is not None and self.tls_cert_file is None:
-            raise ValueError("TLS_CLIENT_CA_FILE (mutual TLS) needs TLS_CERT_FILE and TLS_KEY_FILE")
-        return self
-
-    @property
-    def json_logs(self) -> bool:
-        return self.log_format == "json"
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """The settings in `environ` (default: the process environment), defaults for the rest."""
-        if environ is None:
-            return cls()
-        names = {name.upper(): name for name in cls.model_fields}
-        given = {
-            names[key.upper()]: value for key, value in environ.items() if key.upper() in names
-        }
-        return cls.model_validate(given)
 
 
 class JsonMediaTypeMiddleware:
