@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -210,3 +212,67 @@ def test_the_probe_checks_the_name_the_certificate_gives_itself(project: Path, t
         assert probed.returncode == 0, probed.stderr
         misnamed = run_docker_health_check(project, port, PROBE_SERVER_NAME="other.example.com", **named)
         assert misnamed.returncode == 1 and misnamed.stderr.startswith("unhealthy: "), misnamed.stderr
+
+
+def _serving_pids(log: Path, count: int) -> set[int]:
+    """The process ids of the workers that logged "serving", once `count` have."""
+    deadline = time.monotonic() + 30
+    while True:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+        pids = {line["pid"] for line in lines if line["message"] == "serving"}
+        if len(pids) >= count or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_workers_setting_serves_from_that_many_processes_on_one_port(
+    project: Path, modules: tuple[ModuleType, ModuleType], tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    api, inventory_pb2 = modules
+    log = tmp_path / "workers.log"
+    environment = {"TLS_CERT_FILE": str(tls_files.server_cert), "TLS_KEY_FILE": str(tls_files.server_key)}
+    credentials = _channel_credentials(tls_files, with_client_cert=False)
+    with running(project, log, credentials, WORKERS="2", **environment) as (target, process):
+        pids = _serving_pids(log, 2)
+        assert len(pids) == 2 and process.pid not in pids
+        for _ in range(20):  # a connection each: the kernel spreads them over the workers
+            with api.Client.connect(target, root_certificates=tls_files.ca, retry=None) as client:
+                client.inventory.get_item(inventory_pb2.GetItemRequest(sku="A-1"), timeout=5)
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    lines = json_log_lines(log, GET_ITEM)
+    assert len([line for line in lines if line.get("method") == GET_ITEM]) == 20
+    assert [line["message"] for line in lines].count("stopping") == 2
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_a_worker_that_dies_stops_the_service(project: Path, tls_files: TlsFiles, tmp_path: Path) -> None:
+    """Serving on with fewer workers than configured would hide the failure from the supervisor."""
+    log = tmp_path / "dying.log"
+    environment = {"TLS_CERT_FILE": str(tls_files.server_cert), "TLS_KEY_FILE": str(tls_files.server_key)}
+    credentials = _channel_credentials(tls_files, with_client_cert=False)
+    with running(project, log, credentials, WORKERS="2", **environment) as (_, process):
+        first, second = sorted(_serving_pids(log, 2))
+        os.kill(first, signal.SIGKILL)
+        assert process.wait(timeout=30) == 1
+    messages = [json.loads(line)["message"] for line in log.read_text().splitlines() if line.strip()]
+    assert "a worker process ended; stopping the others" in messages
+    assert not _alive(second)
+
+
+def test_workers_need_a_fixed_port(project: Path) -> None:
+    environment = project_env(project, WORKERS="2", PORT="0")
+    completed = subprocess.run(
+        [sys.executable, "-m", f"{PACKAGE}.server"], cwd=project, env=environment, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "WORKERS above 1 needs a fixed PORT" in completed.stderr and "Traceback" not in completed.stderr
