@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -276,3 +277,20 @@ def test_workers_need_a_fixed_port(project: Path) -> None:
     )  # fmt: skip
     assert completed.returncode == 1
     assert "WORKERS above 1 needs a fixed PORT" in completed.stderr and "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_taken_port_is_one_logged_line_not_a_traceback(project: Path, workers: str) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        environment = project_env(project, GRPC_HOST="127.0.0.1", PORT=str(port), WORKERS=workers)
+        completed = subprocess.run(
+            [sys.executable, "-m", f"{PACKAGE}.server"], cwd=project, env=environment, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+    assert completed.returncode == 1
+    assert "Traceback" not in completed.stdout + completed.stderr
+    errors = [json.loads(line) for line in completed.stdout.splitlines() if '"ERROR"' in line]
+    assert any(f"cannot listen on 127.0.0.1:{port}: the port is taken" in line["message"] for line in errors), errors

@@ -701,13 +701,22 @@ def build_sync_server(
     return server
 
 
+class ListenError(RuntimeError):
+    """The server could not listen on its address."""
+
+
 def _bind(server: grpc.Server | grpc.aio.Server, address: str, settings: Settings) -> None:
     """Listen on `address`; the port actually bound is logged (`--port 0` picks a free one)."""
     credentials = settings.credentials()
-    if credentials is None:
-        port = server.add_insecure_port(address)
-    else:
-        port = server.add_secure_port(address, credentials)
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, credentials)
+    except RuntimeError as error:  # grpc's "Failed to bind", which says nothing of why
+        raise ListenError(
+            f"cannot listen on {address}: the port is taken, or the host is not an address of this machine"
+        ) from error
     logger.info("listening", extra={"address": address, "port": port})
 
 
@@ -750,6 +759,25 @@ def run_sync(server: grpc.Server, settings: Settings, address: str) -> None:
     server.stop(settings.shutdown_grace_seconds).wait()
 
 
+def run_service(serve_one: Callable[[Settings], None], settings: Settings) -> int:
+    """The command line's run: `serve_one` in this process, or in WORKERS processes; the exit status.
+
+    A server that cannot listen is one logged line and status 1, not a traceback.
+    """
+    if settings.workers > 1:
+        return run_workers(serve_one, settings)
+    return _serve_here(serve_one, settings)
+
+
+def _serve_here(serve_one: Callable[[Settings], None], settings: Settings) -> int:
+    try:
+        serve_one(settings)
+    except ListenError as error:
+        logger.error(str(error))
+        return 1
+    return 0
+
+
 def run_workers(serve_one: Callable[[Settings], None], settings: Settings) -> int:
     """Run `serve_one` in `settings.workers` processes listening on one port; the exit status.
 
@@ -789,7 +817,7 @@ def run_workers(serve_one: Callable[[Settings], None], settings: Settings) -> in
 def _worker(serve_one: Callable[[Settings], None], settings: Settings) -> None:
     """One worker process: its own logging (a spawned process starts without the parent's), then serve."""
     configure_logging(settings)
-    serve_one(settings)
+    sys.exit(_serve_here(serve_one, settings))
 
 
 def command_line_settings(argv: Sequence[str] | None, description: str) -> Settings:
