@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from ._generated.server_runtime import (
     Settings,
     command_line_settings,
     run_aio,
+    run_service,
     run_sync,
 )
 from .service import build_services
@@ -28,6 +30,7 @@ __all__ = [
     "create_server",
     "create_sync_server",
     "main",
+    "serve_services",
 ]
 
 
@@ -70,13 +73,18 @@ def create_sync_server(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Serve what `service.build_services()` returns until SIGTERM or SIGINT.
+    """Serve what `service.build_services()` returns until SIGTERM or SIGINT, in WORKERS processes.
 
     `Services` run on grpc.aio; `SyncServices` on grpc's thread-pool server. Settings come from
     the environment (see `Settings.from_env`); `--host` and `--port` override them.
     """
     settings = command_line_settings(argv, "Serve the store gRPC services.")
     configure_logging(settings)
+    sys.exit(run_service(serve_services, settings))
+
+
+def serve_services(settings: Settings) -> None:
+    """Serve what `service.build_services()` returns in this process until SIGTERM or SIGINT."""
     services = build_services()
     if isinstance(services, SyncServices):
         run_sync(create_sync_server(services, settings=settings), settings, settings.address)

@@ -15,6 +15,8 @@ import dataclasses
 import inspect
 import json
 import logging
+import multiprocessing
+import os
 import re
 import signal
 import sys
@@ -35,9 +37,9 @@ from google.protobuf import empty_pb2, json_format
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc  # type: ignore[import-untyped, unused-ignore]
 from grpc_reflection.v1alpha import reflection  # type: ignore[import-untyped, unused-ignore]
-from pydantic import AliasChoices, Field, ValidationError
+from pydantic import AliasChoices, Field, ValidationError, model_validator
 
-from .json_logs import log_event
+from .json_logs import configure_logging, log_event
 from .service_settings import ServiceSettings
 from .telemetry import RpcSpan, RpcTelemetry
 
@@ -251,7 +253,8 @@ class Settings(ServiceSettings):
     together), TLS_CLIENT_CA_FILE (mutual TLS: clients must present a certificate this CA signed),
     LOG_LEVEL (INFO), LOG_FORMAT (json or text), GRPC_MAX_RECEIVE_MESSAGE_BYTES and
     GRPC_MAX_SEND_MESSAGE_BYTES (4 MiB), GRPC_MAX_CONCURRENT_RPCS (unlimited), GRPC_SHUTDOWN_GRACE_SECONDS
-    (5), GRPC_REFLECTION (true), GRPC_SYNC_WORKERS (10 threads of the thread-pool server). An empty
+    (5), GRPC_REFLECTION (true), GRPC_SYNC_WORKERS (10 threads of the thread-pool server),
+    GRPC_WORKERS or WORKERS (1 server process; more share the port, Linux only). An empty
     variable counts as unset; a value that does not parse stops `python -m` at start-up, naming it.
     In code, fields go by their own names: `Settings(max_concurrent_rpcs=8)`.
     """
@@ -279,6 +282,16 @@ class Settings(ServiceSettings):
     reflection: bool = Field(default=True, validation_alias=AliasChoices("GRPC_REFLECTION"))
     sync_workers: int = Field(default=10, ge=1, validation_alias=AliasChoices("GRPC_SYNC_WORKERS"))
     """Threads of the thread-pool (sync) server."""
+    workers: int = Field(default=1, ge=1, validation_alias=AliasChoices("GRPC_WORKERS", "WORKERS"))
+    """Server processes sharing the port (SO_REUSEPORT: the kernel spreads connections over them)."""
+
+    @model_validator(mode="after")
+    def _workers_share_one_port(self) -> Settings:
+        if self.workers > 1 and self.port == 0:
+            raise ValueError(
+                "WORKERS above 1 needs a fixed PORT: every worker process listens on the same one"
+            )
+        return self
 
     def with_address(self, host: str, port: int) -> Settings:
         """These settings listening on `host:port` instead (validated like the environment's)."""
@@ -311,8 +324,9 @@ class Settings(ServiceSettings):
         return [
             ("grpc.max_receive_message_length", self.max_receive_message_bytes),
             ("grpc.max_send_message_length", self.max_send_message_bytes),
-            # Binding a port another server holds is an error, not a silent share (Linux default).
-            ("grpc.so_reuseport", 0),
+            # Binding a port another server holds is an error, not a silent share (Linux default);
+            # only this service's own worker processes share theirs.
+            ("grpc.so_reuseport", 1 if self.workers > 1 else 0),
         ]
 
 
@@ -688,13 +702,22 @@ def build_sync_server(
     return server
 
 
+class ListenError(RuntimeError):
+    """The server could not listen on its address."""
+
+
 def _bind(server: grpc.Server | grpc.aio.Server, address: str, settings: Settings) -> None:
     """Listen on `address`; the port actually bound is logged (`--port 0` picks a free one)."""
     credentials = settings.credentials()
-    if credentials is None:
-        port = server.add_insecure_port(address)
-    else:
-        port = server.add_secure_port(address, credentials)
+    try:
+        if credentials is None:
+            port = server.add_insecure_port(address)
+        else:
+            port = server.add_secure_port(address, credentials)
+    except RuntimeError as error:  # grpc's "Failed to bind", which says nothing of why
+        raise ListenError(
+            f"cannot listen on {address}: the port is taken, or the host is not an address of this machine"
+        ) from error
     logger.info("listening", extra={"address": address, "port": port})
 
 
@@ -709,7 +732,7 @@ async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> No
         except NotImplementedError:
             pass
     await server.start()
-    logger.info("serving", extra={"address": address, "tls": settings.tls})
+    logger.info("serving", extra={"address": address, "tls": settings.tls, "pid": os.getpid()})
     await stopping.wait()
     logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
     await server.stop(settings.shutdown_grace_seconds)
@@ -730,11 +753,72 @@ def run_sync(server: grpc.Server, settings: Settings, address: str) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stopping.set())
     server.start()
-    logger.info("serving", extra={"address": address, "tls": settings.tls})
+    logger.info("serving", extra={"address": address, "tls": settings.tls, "pid": os.getpid()})
     while not stopping.wait(0.5):
         pass
     logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
     server.stop(settings.shutdown_grace_seconds).wait()
+
+
+def run_service(serve_one: Callable[[Settings], None], settings: Settings) -> int:
+    """The command line's run: `serve_one` in this process, or in WORKERS processes; the exit status.
+
+    A server that cannot listen is one logged line and status 1, not a traceback.
+    """
+    if settings.workers > 1:
+        return run_workers(serve_one, settings)
+    return _serve_here(serve_one, settings)
+
+
+def _serve_here(serve_one: Callable[[Settings], None], settings: Settings) -> int:
+    try:
+        serve_one(settings)
+    except ListenError as error:
+        logger.error(str(error))
+        return 1
+    return 0
+
+
+def run_workers(serve_one: Callable[[Settings], None], settings: Settings) -> int:
+    """Run `serve_one` in `settings.workers` processes listening on one port; the exit status.
+
+    grpc.aio serves from one thread, so more processes are how a gRPC service uses more cores
+    (grpc's own advice: processes started fresh, never forked after grpc started, bound with
+    SO_REUSEPORT). SIGTERM or SIGINT stops every worker with the grace period. A worker that ends
+    on its own ends the others and the service with status 1, for the supervisor to restart it
+    whole rather than serve on with fewer processes than configured.
+    """
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_worker, args=(serve_one, settings), name=f"grpc-worker-{number}")
+        for number in range(1, settings.workers + 1)
+    ]
+    stopping = threading.Event()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: stopping.set())
+    for worker in workers:
+        worker.start()
+    logger.info("workers started", extra={"workers": [worker.pid for worker in workers]})
+    while not stopping.wait(0.2) and all(worker.is_alive() for worker in workers):
+        pass
+    failed = [worker.name for worker in workers if not worker.is_alive()]
+    if not stopping.is_set():
+        logger.error("a worker process ended; stopping the others", extra={"ended": failed})
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()  # SIGTERM: the worker's own graceful stop
+    for worker in workers:
+        worker.join(settings.shutdown_grace_seconds + 10)
+        if worker.is_alive():
+            worker.kill()
+            worker.join()
+    return 0 if stopping.is_set() else 1
+
+
+def _worker(serve_one: Callable[[Settings], None], settings: Settings) -> None:
+    """One worker process: its own logging (a spawned process starts without the parent's), then serve."""
+    configure_logging(settings)
+    sys.exit(_serve_here(serve_one, settings))
 
 
 def command_line_settings(argv: Sequence[str] | None, description: str) -> Settings:
