@@ -86,3 +86,15 @@ def test_grpc_load_test_presents_a_client_certificate_under_mutual_tls(
     assert with_certificate.returncode == 0, with_certificate.stdout + with_certificate.stderr
     assert json.loads(with_certificate.stdout.strip().splitlines()[-1])["errors"] == 0
     assert without_certificate.returncode == 1 and "error rate 1.0000" in without_certificate.stderr
+
+
+def test_grpc_load_test_spreads_its_channels_over_the_workers(project: Path, tmp_path: Path) -> None:
+    """LOADTEST_CHANNELS connections of their own: a WORKERS=2 service serves them from both processes."""
+    log = tmp_path / "server.log"
+    with running(project, log, grpc.local_channel_credentials(), WORKERS="2") as (target, _):
+        result = run_load_test(project, target, LOADTEST_REQUESTS="64", LOADTEST_CHANNELS="16")
+        lines = json_log_lines(log, GET_ITEM)
+    assert result.returncode == 0, result.stdout + result.stderr
+    serving = {line["pid"] for line in lines if line["message"] == "serving"}
+    called = {line["pid"] for line in lines if line.get("method") in {GET_ITEM, LIST_ITEMS}}
+    assert len(serving) == 2 and called == serving, "16 connections all landed on one worker"
