@@ -16,7 +16,6 @@ import inspect
 import json
 import logging
 import multiprocessing
-import os
 import re
 import signal
 import sys
@@ -732,7 +731,7 @@ async def serve(server: grpc.aio.Server, settings: Settings, address: str) -> No
         except NotImplementedError:
             pass
     await server.start()
-    logger.info("serving", extra={"address": address, "tls": settings.tls, "pid": os.getpid()})
+    logger.info("serving", extra={"address": address, "tls": settings.tls})
     await stopping.wait()
     logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})
     await server.stop(settings.shutdown_grace_seconds)
@@ -753,7 +752,7 @@ def run_sync(server: grpc.Server, settings: Settings, address: str) -> None:
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stopping.set())
     server.start()
-    logger.info("serving", extra={"address": address, "tls": settings.tls, "pid": os.getpid()})
+    logger.info("serving", extra={"address": address, "tls": settings.tls})
     while not stopping.wait(0.5):
         pass
     logger.info("stopping", extra={"grace_seconds": settings.shutdown_grace_seconds})

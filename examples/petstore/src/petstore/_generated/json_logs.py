@@ -25,7 +25,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time (UTC, milliseconds), level, logger, message, `extra` fields."""
+    """One JSON object per line: time (UTC, milliseconds), level, logger, message, process id, `extra` fields."""
 
     _encoder = json.JSONEncoder(default=str)
     _second: tuple[int, str] = (-1, "")  # the last second formatted, and its text
@@ -41,6 +41,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker process, when the service runs several
         }
         for key, value in record.__dict__.items():
             if key not in _RESERVED_KEYS and not key.startswith("_"):

@@ -1,10 +1,11 @@
 """Runtime of the generated gRPC load test: bounded, loopback by default, fails past its thresholds.
 
 This file is copied verbatim by contractgen; it does not depend on the contract. It calls unary RPCs
-over one grpc.aio channel, each with its example request from `examples.json`; measuring, thresholds
+over grpc.aio channels, each with its example request from `examples.json`; measuring, thresholds
 and the report are `load_stats.py`, shared with the other servers. Settings (environment variables):
-LOADTEST_TARGET (127.0.0.1:50051), LOADTEST_CA_FILE (call over TLS trusting this CA) and those of
-`load_stats.py`. Any status but OK is an error.
+LOADTEST_TARGET (127.0.0.1:50051), LOADTEST_CHANNELS (1: connections, taking turns; a service with
+WORKERS processes serves each connection from one of them), LOADTEST_CA_FILE (call over TLS trusting
+this CA) and those of `load_stats.py`. Any status but OK is an error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import grpc
 from google.protobuf import descriptor_pool, json_format, message_factory
+from pydantic import Field
 
 from .load_stats import LoadReport, LoadSettings, measure, print_report, read_settings
 from .server_runtime import Examples
@@ -26,6 +28,7 @@ __all__ = ["GrpcLoadSettings", "LoadReport", "example_requests", "main", "run"]
 
 class GrpcLoadSettings(LoadSettings):
     target: str = "127.0.0.1:50051"
+    channels: int = Field(default=1, ge=1)
 
 
 def example_requests(package: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
@@ -49,22 +52,15 @@ def example_requests(package: str, paths: Sequence[str]) -> list[tuple[str, byte
 
 async def run(requests: Sequence[tuple[str, bytes]], settings: GrpcLoadSettings) -> LoadReport:
     """Call up to `settings.requests` RPCs (cycling through `requests`) for at most `settings.seconds`."""
-    if settings.uses_tls:
-        credentials = grpc.ssl_channel_credentials(
-            root_certificates=Path(settings.ca_file).read_bytes() if settings.ca_file else None,
-            private_key=Path(settings.key_file).read_bytes() if settings.key_file else None,
-            certificate_chain=Path(settings.cert_file).read_bytes() if settings.cert_file else None,
-        )
-        channel = grpc.aio.secure_channel(settings.target, credentials)
-    else:
-        channel = grpc.aio.insecure_channel(settings.target)
-    async with channel:
-        calls: list[tuple[grpc.aio.UnaryUnaryMultiCallable[bytes, bytes], bytes]] = [
-            (channel.unary_unary(path), payload) for path, payload in requests
+    channels = [_channel(settings) for _ in range(settings.channels)]
+    try:
+        calls: list[list[tuple[grpc.aio.UnaryUnaryMultiCallable[bytes, bytes], bytes]]] = [
+            [(channel.unary_unary(path), payload) for path, payload in requests]
+            for channel in channels
         ]
 
         async def send_one(number: int) -> bool:
-            call, payload = calls[number % len(calls)]
+            call, payload = calls[number % len(calls)][number // len(calls) % len(requests)]
             try:
                 await call(payload, timeout=settings.timeout_seconds)
             except grpc.RpcError:  # any status but OK
@@ -72,6 +68,22 @@ async def run(requests: Sequence[tuple[str, bytes]], settings: GrpcLoadSettings)
             return True
 
         return await measure(send_one, settings)
+    finally:
+        for channel in channels:
+            await channel.close()
+
+
+def _channel(settings: GrpcLoadSettings) -> grpc.aio.Channel:
+    """A channel with a connection of its own (grpc shares one between channels of equal settings)."""
+    options = [("grpc.use_local_subchannel_pool", 1)]
+    if not settings.uses_tls:
+        return grpc.aio.insecure_channel(settings.target, options=options)
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=Path(settings.ca_file).read_bytes() if settings.ca_file else None,
+        private_key=Path(settings.key_file).read_bytes() if settings.key_file else None,
+        certificate_chain=Path(settings.cert_file).read_bytes() if settings.cert_file else None,
+    )
+    return grpc.aio.secure_channel(settings.target, credentials, options=options)
 
 
 def main(package: str, paths: Sequence[str]) -> int:
