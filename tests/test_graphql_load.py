@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SPECS, generate_project, project_env
+from tests.conftest import SPECS, TlsFiles, generate_project, project_env
 from tests.test_graphql_tls import json_lines, running
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -107,6 +107,25 @@ def test_graphql_load_test_counts_unanswered_queries_as_errors(project: Path, tm
     assert result.returncode == 1
     assert json.loads(result.stdout.strip().splitlines()[-1])["errors"] == 10
     assert "error rate 1.0000" in result.stderr
+
+
+def test_graphql_load_test_presents_a_client_certificate_to_a_mutual_tls_service(
+    project: Path, tls_files: TlsFiles, tmp_path: Path
+) -> None:
+    mutual = {
+        "TLS_CERT_FILE": str(tls_files.server_cert),
+        "TLS_KEY_FILE": str(tls_files.server_key),
+        "TLS_CLIENT_CA_FILE": str(tls_files.ca),
+    }
+    trusting = {"LOADTEST_CA_FILE": str(tls_files.ca), "LOADTEST_TIMEOUT_SECONDS": "2"}
+    client_pair = {"LOADTEST_CERT_FILE": str(tls_files.client_cert), "LOADTEST_KEY_FILE": str(tls_files.client_key)}
+    context = tls_files.client_context(with_client_cert=True)
+    with running(project, tmp_path / "service.log", context, **mutual) as base_url:
+        certified = run_load_test(project, base_url, LOADTEST_REQUESTS="40", **trusting, **client_pair)
+        anonymous = run_load_test(project, base_url, LOADTEST_REQUESTS="5", **trusting)
+    assert certified.returncode == 0, certified.stdout + certified.stderr
+    assert json.loads(certified.stdout.strip().splitlines()[-1])["errors"] == 0
+    assert anonymous.returncode == 1 and "error rate 1.0000" in anonymous.stderr, anonymous.stderr
 
 
 @pytest.fixture(scope="module")

@@ -110,9 +110,8 @@ def test_result_violating_the_contract_becomes_500_not_a_bad_reply(client: TestC
 
 
 def test_non_finite_numbers_in_a_reply_become_500_not_null() -> None:
-    from pydantic import TypeAdapter
-
     from petstore._generated.runtime import DeclaredResponse, OperationResponses
+    from pydantic import TypeAdapter
 
     adapter: TypeAdapter[Any] = TypeAdapter(dict[str, float | None])
     responses = OperationResponses("weigh", 200, (DeclaredResponse("200", adapter, "application/json"),))
