@@ -80,6 +80,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         file(f"{package}/loadtest.py", "ariadne/loadtest.py.jinja", load=load_plan(graphql)),
         FileSpec(f"{generated}/load_runtime.py", static_file("ariadne/static/load_runtime.py")),
         FileSpec(f"{generated}/load_stats.py", static_file("common/static/load_stats.py")),
+        FileSpec(f"{generated}/http_load.py", static_file("common/static/http_load.py")),
         FileSpec(
             f"{package}/resolvers.py",
             render(

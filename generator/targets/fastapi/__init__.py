@@ -85,6 +85,7 @@ def plan(contract: Contract, options: TargetOptions) -> list[FileSpec]:
         ),
         FileSpec(f"{generated}/load_runtime.py", static_file("fastapi/static/load_runtime.py")),
         FileSpec(f"{generated}/load_stats.py", static_file("common/static/load_stats.py")),
+        FileSpec(f"{generated}/http_load.py", static_file("common/static/http_load.py")),
         FileSpec(
             f"{options.package_dir}/service.py",
             render(environment, "fastapi/user_service.py.jinja", base),
