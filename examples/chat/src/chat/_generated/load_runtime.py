@@ -3,24 +3,24 @@
 This file is copied verbatim by contractgen; it does not depend on the contract. It POSTs each query
 as JSON with httpx; measuring, thresholds and the report are `load_stats.py`, shared with the other
 servers. Each query carries the variables contractgen computed from the schema for it; queries it
-could not compute them for are named on stderr. Settings (environment variables):
-LOADTEST_BASE_URL (http://127.0.0.1:8000; the endpoint is BASE_URL + /graphql) and those of
-`load_stats.py`. A non-2xx answer, an answer with `errors` or a failed request is an error.
+could not compute them for are named on stderr. Settings (environment variables): those of
+`http_load.py` (LOADTEST_BASE_URL: the endpoint is BASE_URL + /graphql) and `load_stats.py`. A
+non-2xx answer, an answer with `errors` or a failed request is an error.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ssl
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
-from .load_stats import LoadReport, LoadSettings, measure, print_report, read_settings
+from .http_load import HttpLoadSettings, load_client
+from .load_stats import LoadReport, measure, print_report, read_settings
 
-__all__ = ["GraphQLLoadSettings", "LoadQuery", "LoadReport", "main", "run"]
+__all__ = ["HttpLoadSettings", "LoadQuery", "LoadReport", "main", "run"]
 
 GRAPHQL_PATH = "/graphql"
 
@@ -33,10 +33,6 @@ class LoadQuery:
     """Values of the operation's required variables (the others are left to their defaults)."""
 
 
-class GraphQLLoadSettings(LoadSettings):
-    base_url: str = "http://127.0.0.1:8000"
-
-
 def answered(response: httpx.Response) -> bool:
     """A 2xx JSON answer with `data` and without `errors` (GraphQL over HTTP reports errors in the body)."""
     if not response.is_success:
@@ -45,12 +41,8 @@ def answered(response: httpx.Response) -> bool:
     return isinstance(body, dict) and not body.get("errors") and body.get("data") is not None
 
 
-async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> LoadReport:
+async def run(queries: Sequence[LoadQuery], settings: HttpLoadSettings) -> LoadReport:
     """Send up to `settings.requests` queries (cycling through `queries`) for at most `settings.seconds`."""
-    verify: ssl.SSLContext | bool = settings.ssl_context() if settings.uses_tls else True
-    limits = httpx.Limits(
-        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
-    )
     bodies = [
         {
             "query": query.document,
@@ -59,9 +51,7 @@ async def run(queries: Sequence[LoadQuery], settings: GraphQLLoadSettings) -> Lo
         }
         for query in queries
     ]
-    async with httpx.AsyncClient(
-        base_url=settings.base_url, verify=verify, timeout=settings.timeout_seconds, limits=limits
-    ) as client:
+    async with load_client(settings) as client:
 
         async def send_one(number: int) -> bool:
             try:
@@ -82,7 +72,7 @@ def main(queries: Sequence[LoadQuery], skipped: Sequence[str] = ()) -> int:
     if not queries:
         print("no query with known variable values to load", file=sys.stderr)
         return 2
-    settings = read_settings(GraphQLLoadSettings)
+    settings = read_settings(HttpLoadSettings)
     if settings is None:
         return 2
     return print_report(asyncio.run(run(queries, settings)))
